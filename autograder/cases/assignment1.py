@@ -1,0 +1,201 @@
+"""Hidden-test cases of Assignment 1 (linear classifiers).
+
+Course conventions: W is (D, C), X is (N, D), y is (N,) with labels in 0..C-1,
+losses average over N, and the L2 penalty is 0.5 * reg * sum(W**2).
+"""
+from contextlib import contextmanager
+
+import numpy as np
+
+from autograder.cases.base import Case, Part, StudentOutputError
+
+FLOAT32_TOL = 2e-4
+
+
+def linear_case(seed, N=8, D=12, C=5, reg=0.1, weight_scale=0.1, dtype=np.float64,
+                one_class=None, **options):
+    """A function building seeded (W, X, y, reg) inputs for a loss."""
+    def make():
+        rng = np.random.default_rng(seed)
+        W = (weight_scale * rng.standard_normal((D, C))).astype(dtype)
+        X = rng.standard_normal((N, D)).astype(dtype)
+        y = np.full(N, one_class) if one_class is not None else rng.integers(0, C, size=N)
+        return {"W": W, "X": X, "y": y, "reg": reg, **options}
+    return make
+
+
+def loss_cases():
+    """Cases shared by the four losses: seeds, one example, one class, float32."""
+    return [
+        Case("random data, seed 0", linear_case(0)),
+        Case("random data, seed 1, reg=0", linear_case(1, N=20, D=7, C=3, reg=0.0)),
+        Case("random data, seed 2, large reg", linear_case(2, N=15, D=10, C=10, reg=5.0)),
+        Case("one example (N=1)", linear_case(3, N=1)),
+        Case("only one class present in y", linear_case(4, one_class=2)),
+        Case("float32 inputs", linear_case(5, dtype=np.float32), tol=FLOAT32_TOL),
+    ]
+
+
+def large_score_cases():
+    """Scores around 1e3: a softmax without the max-subtraction overflows here."""
+    return [Case("large scores (around 1e3)", linear_case(6, N=6, D=10, C=4, weight_scale=300.0))]
+
+
+def penalty_option_cases():
+    """The vectorized losses pass `penalty` and `l1_ratio` through to the penalty."""
+    return [
+        Case("penalty='l1'", linear_case(7, penalty="l1")),
+        Case("penalty='elastic_net', l1_ratio=0.3", linear_case(8, penalty="elastic_net", l1_ratio=0.3)),
+    ]
+
+
+def trusted_regularization_penalty(W, reg, penalty="l2", l1_ratio=0.5):
+    """The penalty the vectorized losses get during their hidden tests.
+
+    A loss is graded with this instead of the student's own
+    regularization_penalty, so a bug there costs only its own part.
+    """
+    l1, l2 = np.sum(np.abs(W)), 0.5 * np.sum(W * W)
+    weights = {"l2": (0.0, 1.0), "l1": (1.0, 0.0), "elastic_net": (l1_ratio, 1.0 - l1_ratio)}
+    if penalty not in weights:
+        raise ValueError(f"unknown penalty {penalty!r}")
+    a, b = weights[penalty]
+    return reg * (a * l1 + b * l2), reg * (a * np.sign(W) + b * W)
+
+
+@contextmanager
+def trusted_penalty_in(func):
+    """Temporarily replace `regularization_penalty` in the globals `func` sees."""
+    namespace = getattr(func, "__globals__", {})
+    had = "regularization_penalty" in namespace
+    saved = namespace.get("regularization_penalty")
+    namespace["regularization_penalty"] = trusted_regularization_penalty
+    try:
+        yield
+    finally:
+        if had:
+            namespace["regularization_penalty"] = saved
+        else:
+            namespace.pop("regularization_penalty", None)
+
+
+def as_loss_and_grad(name, result, W):
+    """Check a loss returned `(loss, dW)` with dW shaped like W; return float arrays."""
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise StudentOutputError(f"{name} should return a tuple (loss, dW); it returned {type(result).__name__}.")
+    loss, dW = result
+    loss = np.asarray(loss, dtype=np.float64)
+    dW = np.asarray(dW, dtype=np.float64)
+    if loss.size != 1:
+        raise StudentOutputError(f"{name}: loss should be a single number; it has shape {loss.shape}.")
+    if dW.shape != W.shape:
+        raise StudentOutputError(f"{name}: dW should have the shape of W, {W.shape}; it has shape {dW.shape}.")
+    return {"loss": loss.reshape(()), "dW": dW}
+
+
+def call_loss(func, inputs):
+    """Run a loss function on copies of one case's inputs."""
+    options = {k: inputs[k] for k in ("penalty", "l1_ratio") if k in inputs}
+    args = (inputs["W"].copy(), inputs["X"].copy(), inputs["y"].copy(), inputs["reg"])
+    return as_loss_and_grad(func.__name__, func(*args, **options), inputs["W"])
+
+
+def call_vectorized_loss(func, inputs):
+    """Like call_loss, with the trusted penalty standing in for the student's."""
+    with trusted_penalty_in(func):
+        return call_loss(func, inputs)
+
+
+def penalty_case(seed, penalty, reg=0.7, l1_ratio=0.5, dtype=np.float64, shape=(6, 4)):
+    def make():
+        W = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+        return {"W": W, "reg": reg, "penalty": penalty, "l1_ratio": l1_ratio}
+    return make
+
+
+def call_penalty(func, inputs):
+    W = inputs["W"]
+    result = func(W.copy(), inputs["reg"], penalty=inputs["penalty"], l1_ratio=inputs["l1_ratio"])
+    return as_loss_and_grad(func.__name__, result, W)
+
+
+def squared_error_loss(W, X, y, reg):
+    """A simple loss (not a graded answer) to drive the student's SGD loop."""
+    targets = np.eye(W.shape[1])[y]
+    residual = X @ W - targets
+    loss = 0.5 * np.sum(residual ** 2) / X.shape[0] + 0.5 * reg * np.sum(W * W)
+    return loss, X.T @ residual / X.shape[0] + reg * W
+
+
+def training_case(seed, N=30, D=6, C=3, num_iters=15, batch_size=10, learning_rate=0.05, reg=0.01):
+    """Every row of X is the same, so any minibatch gives the same gradient
+    and the SGD trajectory does not depend on how batches are sampled."""
+    def make():
+        rng = np.random.default_rng(seed)
+        X = np.tile(rng.standard_normal(D), (N, 1))
+        y = np.full(N, rng.integers(C))
+        W0 = 0.01 * rng.standard_normal((D, C))
+        return {"X": X, "y": y, "W0": W0, "num_iters": num_iters,
+                "batch_size": batch_size, "learning_rate": learning_rate, "reg": reg}
+    return make
+
+
+def call_train(cls, inputs):
+    """Train the student's LinearClassifier with a trusted loss; return W and the history."""
+    class Probe(cls):
+        def loss(self, X_batch, y_batch, reg):
+            return squared_error_loss(self.W, X_batch, y_batch, reg)
+
+    model = Probe()
+    model.W = inputs["W0"].copy()
+    history = model.train(inputs["X"], inputs["y"], learning_rate=inputs["learning_rate"],
+                          reg=inputs["reg"], num_iters=inputs["num_iters"],
+                          batch_size=inputs["batch_size"], verbose=False)
+    history = np.asarray(history, dtype=np.float64).ravel()
+    if history.shape != (inputs["num_iters"],):
+        raise StudentOutputError(
+            f"train should return one loss per iteration ({inputs['num_iters']} values); it returned {history.size}.")
+    return {"W": np.asarray(model.W, dtype=np.float64), "loss_history": history}
+
+
+def prediction_case(seed, N=25, D=8, C=6):
+    def make():
+        rng = np.random.default_rng(seed)
+        return {"W": rng.standard_normal((D, C)), "X": rng.standard_normal((N, D))}
+    return make
+
+
+def call_predict(cls, inputs):
+    model = cls()
+    model.W = inputs["W"].copy()
+    pred = np.asarray(model.predict(inputs["X"].copy()))
+    if pred.shape != (inputs["X"].shape[0],):
+        raise StudentOutputError(f"predict should return one label per row of X, shape "
+                                 f"({inputs['X'].shape[0]},); it returned shape {pred.shape}.")
+    return {"y_pred": pred.astype(np.float64)}
+
+
+PARTS = {
+    "svm_loss_naive": Part("svm_loss_naive", call_loss, loss_cases()),
+    "svm_loss_vectorized": Part("svm_loss_vectorized", call_vectorized_loss, loss_cases() + penalty_option_cases()),
+    "softmax_loss_naive": Part("softmax_loss_naive", call_loss, loss_cases() + large_score_cases()),
+    "softmax_loss_vectorized": Part("softmax_loss_vectorized", call_vectorized_loss,
+                                    loss_cases() + large_score_cases() + penalty_option_cases()),
+    "regularization_penalty": Part("regularization_penalty", call_penalty, [
+        Case("penalty='l2'", penalty_case(10, "l2")),
+        Case("penalty='l1'", penalty_case(11, "l1")),
+        Case("penalty='elastic_net', l1_ratio=0.5", penalty_case(12, "elastic_net")),
+        Case("penalty='elastic_net', l1_ratio=0.9", penalty_case(13, "elastic_net", l1_ratio=0.9)),
+        Case("reg=0", penalty_case(14, "elastic_net", reg=0.0)),
+        Case("float32 weights", penalty_case(15, "l2", dtype=np.float32), tol=FLOAT32_TOL),
+    ]),
+    "linear_classifier_train": Part("LinearClassifier", call_train, [
+        Case("identical rows, seed 20", training_case(20)),
+        Case("batch larger than the data, seed 21", training_case(21, N=5, batch_size=50)),
+        Case("batch of one, seed 22", training_case(22, batch_size=1, num_iters=5)),
+    ]),
+    "linear_classifier_predict": Part("LinearClassifier", call_predict, [
+        Case("random weights, seed 30", prediction_case(30)),
+        Case("one example", prediction_case(31, N=1)),
+    ]),
+}

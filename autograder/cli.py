@@ -1,0 +1,94 @@
+"""Command line: `python -m autograder {release,grade,check,references,demo}`."""
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import paths
+
+DESCRIPTION = """Release, grade and check the course's notebooks with nbgrader.
+
+  release [ASSIGNMENT]     solutions/ -> assignments/ (refuses any leak)
+  grade SUBMISSIONS        autograde a folder or zip of <student>/<assignment>/<notebook>.ipynb
+  check NOTEBOOK           for students: run a notebook and report each graded part
+  references [ASSIGNMENT]  regenerate the hidden tests' reference numbers from the solutions
+  demo                     build example submissions and grade them end to end
+"""
+
+
+def cmd_release(args):
+    from autograder.release import LeakError, release
+    for assignment_id in args.assignments or paths.assignment_ids():
+        try:
+            target = release(assignment_id)
+        except LeakError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"Released {assignment_id} -> {target.relative_to(paths.REPO_ROOT)}")
+    return 0
+
+
+def cmd_grade(args):
+    from autograder.grade import grade
+    grade(args.submissions, args.output, args.assignment, args.timeout, args.db_url, args.data_size)
+    return 0
+
+
+def cmd_check(args):
+    from coursekit.check import main as check_main
+    return check_main([str(args.notebook), "--timeout", str(args.timeout)])
+
+
+def cmd_references(args):
+    from autograder.references import write_references
+    for assignment_id in args.assignments or paths.assignment_ids():
+        path = write_references(assignment_id)
+        print(f"Wrote {path.relative_to(paths.REPO_ROOT)}")
+    return 0
+
+
+def cmd_demo(args):
+    from autograder.demo import run_demo
+    run_demo(args.output, args.data_size, args.timeout)
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    release = commands.add_parser("release", help="release assignments from solutions/ into assignments/")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
+    release.set_defaults(run=cmd_release)
+
+    grade = commands.add_parser("grade", help="autograde a folder or zip of submissions")
+    grade.add_argument("submissions", type=Path, help="folder or .zip of <student_id>/<assignment>/<notebook>.ipynb")
+    grade.add_argument("--output", type=Path, default=paths.REPO_ROOT / "grading_output",
+                       help="where grades.csv, feedback/ and the gradebook go (default: grading_output/)")
+    grade.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
+    grade.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (default 600)")
+    grade.add_argument("--db-url", help="gradebook SQLAlchemy URL (default: SQLite in the output folder)")
+    grade.add_argument("--data-size", choices=["full", "small"],
+                       help="data size the notebooks run on (default: COURSE_DATA_SIZE, else full)")
+    grade.set_defaults(run=cmd_grade)
+
+    check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")
+    check.add_argument("notebook", type=Path)
+    check.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    check.set_defaults(run=cmd_check)
+
+    references = commands.add_parser("references", help="regenerate reference numbers from the solutions")
+    references.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
+    references.set_defaults(run=cmd_references)
+
+    demo = commands.add_parser("demo", help="grade example submissions end to end")
+    demo.add_argument("--output", type=Path, default=paths.REPO_ROOT / "demo_output")
+    demo.add_argument("--data-size", choices=["full", "small"], default="small")
+    demo.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,57 @@
+"""`python -m autograder demo`: release, build example submissions, grade them.
+
+The batch: a perfect submission, the untouched release, one submission per
+catalogued bug, a renamed notebook and a damaged one. Grading goes through the
+same `grade` path an instructor uses, into an SQLite gradebook.
+"""
+import shutil
+from pathlib import Path
+
+from autograder import paths
+from autograder.examples import perfect_notebook, released_notebook, with_variant, write_submission
+from autograder.grade import grade
+from autograder.release import release
+from autograder.variants import variants_for
+
+DEMO_ASSIGNMENT = "assignment1"
+
+
+def build_demo_batch(batch_root, assignment_id=DEMO_ASSIGNMENT):
+    """Write the example submissions; return {student_id: what the submission is}."""
+    notebook = paths.source_notebooks(assignment_id)[0].stem
+    perfect = perfect_notebook(assignment_id, notebook)
+    described = {"perfect": "every part solved", "untouched": "the release, nothing filled in"}
+    write_submission(batch_root, "perfect", assignment_id, notebook, perfect)
+    write_submission(batch_root, "untouched", assignment_id, notebook, released_notebook(assignment_id, notebook))
+    for variant in (v for v in variants_for(assignment_id) if v.kind == "wrong"):
+        student = f"bug_{variant.name}"
+        write_submission(batch_root, student, assignment_id, notebook, with_variant(perfect, variant))
+        described[student] = f"{variant.part}: {variant.description}"
+    renamed = write_submission(batch_root, "renamed_file", assignment_id, notebook, perfect)
+    renamed.rename(renamed.with_name(f"{notebook} (copy).ipynb"))
+    described["renamed_file"] = "perfect, saved under another file name"
+    damaged = write_submission(batch_root, "damaged_file", assignment_id, notebook, perfect)
+    damaged.write_text(damaged.read_text()[:5000])
+    described["damaged_file"] = "a notebook file cut off half-way (not valid JSON)"
+    return described
+
+
+def run_demo(output_dir, data_size="small", cell_timeout=120):
+    output_dir = Path(output_dir)
+    shutil.rmtree(output_dir, ignore_errors=True)
+    for assignment_id in paths.assignment_ids():
+        print(f"Releasing {assignment_id} ...")
+        release(assignment_id)
+    batch = output_dir / "submissions"
+    described = build_demo_batch(batch)
+    print(f"\nExample submissions in {batch}:")
+    for student, what in described.items():
+        print(f"  {student:38s} {what}")
+    print(f"\nGrading with nbgrader (data size: {data_size}) ...\n")
+    reports = grade(batch, output_dir / "graded", [DEMO_ASSIGNMENT], cell_timeout, data_size=data_size)
+    print("\nPer student:")
+    for report in sorted(reports, key=lambda r: r.student_id):
+        lost = [p.part for p in report.parts if not p.passed]
+        print(f"  {report.student_id:38s} {report.total:5g} / {report.max_total:g}"
+              f"   lost: {', '.join(lost) if lost else '-'}")
+    return reports

@@ -1,0 +1,61 @@
+"""Building submissions from the released notebooks: the untouched release, a
+perfect one (solution cells filled from the source notebook), and ones with a
+catalogued variant in place of one function.
+"""
+from pathlib import Path
+
+import nbformat
+
+from autograder import paths
+from coursekit.cell_verdicts import nbgrader_meta
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def released_notebook(assignment_id, notebook_name):
+    return nbformat.read(str(paths.ASSIGNMENTS_DIR / assignment_id / f"{notebook_name}.ipynb"), as_version=4)
+
+
+def without_markers(source):
+    return "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
+
+
+def solution_cells(assignment_id, notebook_name):
+    """{grade_id: solution code without markers} of the source notebook's solution cells."""
+    nb = nbformat.read(str(paths.SOLUTIONS_DIR / assignment_id / f"{notebook_name}.ipynb"), as_version=4)
+    return {nbgrader_meta(c)["grade_id"]: without_markers(c.source)
+            for c in nb.cells if nbgrader_meta(c).get("solution")}
+
+
+def cell_by_grade_id(nb, grade_id):
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
+            return cell
+    raise KeyError(f"no cell with grade_id {grade_id!r}")
+
+
+def perfect_notebook(assignment_id, notebook_name):
+    """The released notebook with every solution cell filled in from the source."""
+    nb = released_notebook(assignment_id, notebook_name)
+    for grade_id, code in solution_cells(assignment_id, notebook_name).items():
+        cell_by_grade_id(nb, grade_id).source = code
+    return nb
+
+
+def with_cell_source(nb, grade_id, source):
+    """A copy of `nb` whose cell `grade_id` holds `source`."""
+    copy = nbformat.from_dict(nb)
+    cell_by_grade_id(copy, grade_id).source = source.strip("\n")
+    return copy
+
+
+def with_variant(nb, variant):
+    return with_cell_source(nb, variant.cell, "import numpy as np\n\n" + variant.source.strip("\n"))
+
+
+def write_submission(batch_root, student_id, assignment_id, notebook_name, nb):
+    """Write one notebook as batch_root/<student>/<assignment>/<notebook>.ipynb; return its path."""
+    path = Path(batch_root) / student_id / assignment_id / f"{notebook_name}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path

@@ -1,0 +1,158 @@
+"""`python -m autograder grade SUBMISSIONS`: autograde a batch with nbgrader.
+
+Pipeline, per run:
+1. put the source notebooks into a course folder and run nbgrader
+   generate_assignment, which records every test cell (hidden tests
+   included) in the gradebook;
+2. read the batch (intake.py): missing, damaged or renamed notebooks are
+   dealt with here, one submission at a time;
+3. nbgrader autograde each submission, restoring deleted test cells and
+   overwriting edited ones, with a per-cell timeout;
+4. read scores from the gradebook and messages from the graded notebooks,
+   then write grades.csv, one HTML feedback file per student and a summary.
+"""
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+
+from autograder import paths
+from autograder.feedback import write_feedback
+from autograder.intake import collect_submissions, open_batch
+from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
+from autograder.preprocessors import StderrIsNotFailure
+from autograder.report import print_summary, write_grades_csv
+from autograder.results import StudentReport, assignment_parts, graded_results, zero_results
+
+DEFAULT_CELL_TIMEOUT = 600
+DATA_SIZE_VAR = "COURSE_DATA_SIZE"
+
+
+def autograde_config(course_root, db_url, cell_timeout):
+    config = course_config(course_root, db_url)
+    config.Execute.timeout = cell_timeout
+    config.Execute.interrupt_on_timeout = True
+    config.OverwriteCells.add_missing_cells = True
+    config.Autograde.autograde_preprocessors = [
+        Execute, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    return config
+
+
+@contextmanager
+def kernel_environment(data_size):
+    """Set COURSE_DATA_SIZE for the kernels nbgrader starts (they inherit our environment)."""
+    saved = os.environ.get(DATA_SIZE_VAR)
+    if data_size:
+        os.environ[DATA_SIZE_VAR] = data_size
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(DATA_SIZE_VAR, None)
+        else:
+            os.environ[DATA_SIZE_VAR] = saved
+
+
+def last_line(text):
+    lines = (text or "").strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+class Grader:
+    """Grades batches of submissions into one course folder and gradebook."""
+
+    def __init__(self, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None):
+        self.output_dir = Path(output_dir).resolve()
+        self.course_root = self.output_dir / "course"
+        self.assignment_ids = list(assignment_ids or paths.assignment_ids())
+        self.db_url = db_url or f"sqlite:///{self.output_dir / 'gradebook.db'}"
+        self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout))
+        self.parts = {a: assignment_parts(a) for a in self.assignment_ids}
+
+    def prepare(self):
+        """Copy the sources in and record every assignment's cells in the gradebook."""
+        for assignment_id in self.assignment_ids:
+            source = self.course_root / "source" / assignment_id
+            shutil.rmtree(source, ignore_errors=True)
+            shutil.copytree(paths.SOLUTIONS_DIR / assignment_id, source,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+            raise_on_failure(self.api.generate_assignment(assignment_id), "generate_assignment")
+
+    def stage(self, submission):
+        """Copy a submission's gradable notebooks to where nbgrader looks for them."""
+        target = self.course_root / "submitted" / submission.student_id / submission.assignment_id
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for name, path in submission.notebooks.items():
+            shutil.copyfile(path, target / f"{name}.ipynb")
+
+    def scores(self, submission, notebook):
+        with Gradebook(self.db_url) as gradebook:
+            try:
+                graded = gradebook.find_submission_notebook(notebook, submission.assignment_id,
+                                                            submission.student_id)
+            except MissingEntry:
+                return {}
+            return {grade.name: grade.score for grade in graded.grades}
+
+    def grade_submission(self, submission):
+        """Autograde one submission; return (part results, notes)."""
+        parts = self.parts[submission.assignment_id]
+        notes = list(submission.notes)
+        failure = None
+        if submission.notebooks:
+            self.stage(submission)
+            outcome = self.api.autograde(submission.assignment_id, submission.student_id)
+            if not outcome["success"]:
+                failure = f"grading failed: {last_line(outcome.get('error')) or 'see the grader log.'}"
+        results = []
+        for notebook, notebook_parts in parts.items():
+            reason = submission.problems.get(notebook) or failure
+            graded = (self.course_root / "autograded" / submission.student_id / submission.assignment_id
+                      / f"{notebook}.ipynb")
+            if reason or not graded.exists():
+                reason = reason or "the notebook could not be graded."
+                results += zero_results(submission.assignment_id, notebook_parts, reason)
+                notes.append(f"{submission.assignment_id}/{notebook}.ipynb: {reason}")
+                continue
+            part_results, part_notes = graded_results(submission.assignment_id, notebook_parts, graded,
+                                                      self.scores(submission, notebook))
+            results += part_results
+            notes += part_notes
+        return results, notes
+
+    def grade_batch(self, batch_path, data_size=None):
+        """Grade every submission in a folder or zip; return the StudentReports."""
+        batch_root = open_batch(batch_path, self.output_dir, self.assignment_ids)
+        expected = {a: list(self.parts[a]) for a in self.assignment_ids}
+        reports = {}
+        with kernel_environment(data_size):
+            self.prepare()
+            for submission in collect_submissions(batch_root, expected):
+                report = reports.setdefault(submission.student_id, StudentReport(submission.student_id))
+                results, notes = self.grade_submission(submission)
+                report.parts += results
+                report.notes += notes
+        return list(reports.values())
+
+
+def grade(batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
+          data_size=None, quiet=False):
+    """Grade a batch, write grades.csv and feedback/, print a summary; return the reports."""
+    grader = Grader(output_dir, assignment_ids, cell_timeout, db_url)
+    reports = grader.grade_batch(batch_path, data_size)
+    columns = [(a, part, points) for a in grader.assignment_ids
+               for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]
+    csv_path = write_grades_csv(reports, columns, grader.output_dir / "grades.csv")
+    feedback_dir = write_feedback(reports, grader.output_dir / "feedback")
+    if not quiet:
+        print_summary(reports, columns)
+        print(f"\nGrade table: {csv_path}\nFeedback:    {feedback_dir}/<student>.html\n"
+              f"Gradebook:   {grader.db_url}")
+    return reports

@@ -1,0 +1,60 @@
+"""The grade table (grades.csv) and the summary printed after a grading run."""
+import csv
+import statistics
+from collections import Counter
+
+MAX_NOTE_CHARS = 160
+
+
+def column_name(assignment_id, part):
+    return f"{assignment_id}.{part}"
+
+
+def notes_cell(report):
+    """Reasons for lost points and remarks, in one CSV cell."""
+    reasons = [f"{p.part}: {p.message}" for p in report.parts if not p.passed]
+    text = "; ".join(dict.fromkeys(report.notes + reasons))
+    return text if len(text) <= 4000 else text[:4000] + "..."
+
+
+def write_grades_csv(reports, columns, path):
+    """One row per student, one column per graded part, then total, max_total and notes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id"] + [column_name(a, part) for a, part, _ in columns]
+                        + ["total", "max_total", "notes"])
+        for report in sorted(reports, key=lambda r: r.student_id):
+            scores = {(p.assignment_id, p.part): p.score for p in report.parts}
+            writer.writerow([report.student_id] + [f"{scores.get((a, part), 0.0):g}" for a, part, _ in columns]
+                            + [f"{report.total:g}", f"{report.max_total:g}", notes_cell(report)])
+    return path
+
+
+def histogram_lines(totals, max_total, bins=5, width=30):
+    """A text histogram of total scores in `bins` equal ranges."""
+    counts = Counter(min(int(bins * t / max_total), bins - 1) if max_total else 0 for t in totals)
+    top = max(counts.values(), default=1)
+    lines = []
+    for b in range(bins):
+        low, high = max_total * b / bins, max_total * (b + 1) / bins
+        bar = "#" * round(width * counts.get(b, 0) / top)
+        lines.append(f"  {low:5.0f}-{high:<5.0f} {counts.get(b, 0):4d} {bar}")
+    return lines
+
+
+def print_summary(reports, columns):
+    """Students graded, score distribution, and the parts most often failed."""
+    totals = [r.total for r in reports]
+    max_total = sum(points for _, _, points in columns)
+    print(f"Graded {len(reports)} student(s) on {len(columns)} part(s), {max_total:g} points in all.")
+    if not totals:
+        return
+    print(f"Scores: min {min(totals):g}, median {statistics.median(totals):g}, "
+          f"mean {statistics.mean(totals):.1f}, max {max(totals):g}")
+    print("\n".join(histogram_lines(totals, max_total)))
+    failed = Counter(column_name(p.assignment_id, p.part) for r in reports for p in r.parts if not p.passed)
+    if failed:
+        print("Parts most often failed:")
+        for name, count in failed.most_common(5):
+            print(f"  {name}: {count} of {len(reports)} students")

@@ -1,0 +1,22 @@
+"""Shared fixtures. Notebook-executing fixtures are session-scoped: each grade
+run executes real notebooks in real kernels, so the suite runs each batch once."""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+
+from autograder import paths  # noqa: E402
+
+
+def cifar_ready():
+    return (paths.REPO_ROOT / "datasets" / "cifar-10-batches-py").is_dir() or bool(os.environ.get("CIFAR10_DIR"))
+
+
+@pytest.fixture(scope="session")
+def requires_cifar():
+    if not cifar_ready():
+        pytest.skip("CIFAR-10 is not set up: run `bash course.sh data` (the test command does this itself).")
