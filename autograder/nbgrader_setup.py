@@ -1,8 +1,30 @@
 """How this course drives real nbgrader: one place that builds its config."""
+import os
+import sys
+import warnings
+
+from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.apps import NbGraderAPI
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
+# nbgrader 0.9.6's gradebook code and its restored cells trigger these on every
+# submission; they say nothing about the submission, so keep the log readable.
+warnings.filterwarnings("ignore", category=SAWarning)
+warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+
 COURSE_ID = "dl-fundamentals"
+
+
+def put_environment_on_path():
+    """nbgrader runs the `alembic` command and Jupyter kernels by name, so the
+    virtual environment's bin/ must be on PATH even when it is not activated."""
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+put_environment_on_path()
 
 
 def course_config(root, db_url, source_directory="source", release_directory="release"):
