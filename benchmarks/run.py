@@ -1,0 +1,134 @@
+"""The benchmark table: `bash course.sh bench` (add --quick to skip full-data notebook runs).
+
+Every figure is the median of repeated runs; every ratio is measured inside one
+run, so a slow or busy machine shifts both sides alike. Prints a Markdown table
+and writes it to benchmarks/results.md. Nothing here is asserted by the tests.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograder.solution_code import solution_namespace  # noqa: E402
+from coursekit.data import get_cifar10_splits, load_cifar10, load_cifar10_pickles, default_data_dir  # noqa: E402
+
+
+def median_time(func, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_naive_vs_vectorized(ns, dev, repeat):
+    X, y = dev["X_dev"].astype(np.float64), dev["y_dev"]
+    W = 1e-4 * np.random.default_rng(0).standard_normal((X.shape[1], 10))
+    rows = []
+    for model in ("svm", "softmax"):
+        naive = median_time(lambda: ns[f"{model}_loss_naive"](W, X, y, 1e-3), repeat)
+        vectorized = median_time(lambda: ns[f"{model}_loss_vectorized"](W, X, y, 1e-3), repeat)
+        rows.append((f"{model} loss+grad, {len(y)} dev images: naive / vectorized",
+                     f"{naive * 1e3:.1f} ms / {vectorized * 1e3:.2f} ms", f"{naive / vectorized:.0f}x", ">= 50x"))
+    return rows
+
+
+def bench_loss_vs_matmul(ns, data, repeat):
+    X, y = data["X_train"], data["y_train"]
+    W = (1e-4 * np.random.default_rng(0).standard_normal((X.shape[1], 10))).astype(X.dtype)
+    dscores = np.ones((X.shape[0], 10), dtype=X.dtype)
+    matmuls = median_time(lambda: (X @ W, X.T @ dscores), repeat)
+    rows = []
+    for model in ("svm", "softmax"):
+        loss = median_time(lambda: ns[f"{model}_loss_vectorized"](W, X, y, 1e-3), repeat)
+        rows.append((f"{model} loss+grad on {X.shape[0]} images / its 2 matrix products",
+                     f"{loss * 1e3:.0f} ms / {matmuls * 1e3:.0f} ms", f"{loss / matmuls:.2f}", "<= 1.3"))
+    return rows
+
+
+def bench_loading(repeat):
+    batches = Path(default_data_dir()) / "cifar-10-batches-py"
+    cache = median_time(lambda: load_cifar10(use_cache=True), repeat)
+    pickles = median_time(lambda: load_cifar10_pickles(batches), repeat)
+    return [("load all 60,000 images: .npy cache / pickles", f"{cache:.3f} s / {pickles:.2f} s",
+             f"{pickles / cache:.0f}x faster", "< 0.5 s from cache")]
+
+
+NOTEBOOK_RUNNER = """
+import resource, sys, time, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+start = time.perf_counter()
+NotebookClient(nb, timeout=1800, kernel_name="python3", allow_errors=True).execute()
+errors = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error")
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, errors)
+"""
+
+
+def run_notebook_measured(path, data_size):
+    env = dict(os.environ, COURSE_DATA_SIZE=data_size)
+    out = subprocess.run([sys.executable, "-c", NOTEBOOK_RUNNER, str(path)], env=env, check=True,
+                         capture_output=True, text=True, cwd=Path(path).parent).stdout.split()
+    return float(out[0]), float(out[1]), int(out[2])
+
+
+def bench_notebook(data_size):
+    source = REPO / "solutions" / "assignment1" / "linear_classifiers.ipynb"
+    seconds, peak_mb, errors = run_notebook_measured(source, data_size)
+    target = "<= 180 s, <= 2048 MB" if data_size == "full" else "(test/demo size)"
+    return [(f"Assignment 1 solution notebook, {data_size} data: time, kernel peak memory",
+             f"{seconds:.0f} s, {peak_mb:.0f} MB" + (f" ({errors} errors!)" if errors else ""), "", target)]
+
+
+def bench_autograde(data_size, count):
+    from autograder.examples import perfect_notebook, write_submission
+    from autograder.grade import grade
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(count):
+            write_submission(Path(tmp) / "batch", f"student{i}", "assignment1", "linear_classifiers",
+                             perfect_notebook("assignment1", "linear_classifiers"))
+        start = time.perf_counter()
+        grade(Path(tmp) / "batch", Path(tmp) / "out", ["assignment1"], cell_timeout=1800,
+              data_size=data_size, quiet=True)
+        per_submission = (time.perf_counter() - start) / count
+    return [(f"autograde one Assignment 1 submission, {data_size} data ({count} graded)",
+             f"{per_submission:.1f} s", "", "")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the full-data notebook runs")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    ns = solution_namespace("assignment1")
+    print("Loading data ...", flush=True)
+    dev = get_cifar10_splits(num_training=49000, num_validation=1000, num_test=1000, num_dev=500)
+    rows = bench_naive_vs_vectorized(ns, dev, args.repeat)
+    rows += bench_loss_vs_matmul(ns, dev, args.repeat)
+    del dev
+    rows += bench_loading(args.repeat)
+    rows += bench_notebook("small")
+    rows += bench_autograde("small", 3)
+    if not args.quick:
+        rows += bench_notebook("full")
+        rows += bench_autograde("full", 1)
+    table = ["| measurement | value | ratio | target |", "| --- | --- | --- | --- |"]
+    table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    text = (f"Benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, numpy {np.__version__}; "
+            f"medians of {args.repeat} runs\n\n" + "\n".join(table) + "\n")
+    print("\n" + text)
+    (REPO / "benchmarks" / "results.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
