@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 from autograder import paths
-from autograder.examples import perfect_notebook, released_notebook, with_variant, write_submission
+from autograder.examples import (perfect_notebook, released_notebook, with_cell_source, with_variant,
+                                 without_cell, write_submission)
 from autograder.grade import grade
 from autograder.release import release
 from autograder.variants import variants_for
@@ -27,6 +28,13 @@ def build_demo_batch(batch_root, assignment_id=DEMO_ASSIGNMENT):
         student = f"bug_{variant.name}"
         write_submission(batch_root, student, assignment_id, notebook, with_variant(perfect, variant))
         described[student] = f"{variant.part}: {variant.description}"
+    first_bug = next(v for v in variants_for(assignment_id) if v.kind == "wrong")
+    edited = with_cell_source(with_variant(perfect, first_bug), f"test_{first_bug.part}", "pass")
+    write_submission(batch_root, "edited_test_cell", assignment_id, notebook, edited)
+    described["edited_test_cell"] = f"buggy {first_bug.part}, its test cell replaced by `pass`"
+    write_submission(batch_root, "deleted_test_cell", assignment_id, notebook,
+                     without_cell(perfect, f"test_{first_bug.part}"))
+    described["deleted_test_cell"] = f"perfect, but the test cell of {first_bug.part} deleted"
     renamed = write_submission(batch_root, "renamed_file", assignment_id, notebook, perfect)
     renamed.rename(renamed.with_name(f"{notebook} (copy).ipynb"))
     described["renamed_file"] = "perfect, saved under another file name"

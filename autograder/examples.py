@@ -49,6 +49,13 @@ def with_cell_source(nb, grade_id, source):
     return copy
 
 
+def without_cell(nb, grade_id):
+    """A copy of `nb` without the cell `grade_id` (a student deleted it)."""
+    copy = nbformat.from_dict(nb)
+    copy.cells = [c for c in copy.cells if nbgrader_meta(c).get("grade_id") != grade_id]
+    return copy
+
+
 def with_variant(nb, variant):
     return with_cell_source(nb, variant.cell, "import numpy as np\n\n" + variant.source.strip("\n"))
 

@@ -6,11 +6,11 @@ import subprocess
 import sys
 import zipfile
 
-import nbformat
 import pytest
 
 from autograder import paths
-from autograder.examples import perfect_notebook, released_notebook, with_cell_source, write_submission
+from autograder.examples import (perfect_notebook, released_notebook, with_cell_source, without_cell,
+                                 write_submission)
 from autograder.grade import grade
 from autograder.release import release
 from toy_assignment import ASSIGNMENT, NOTEBOOK, write_toy_solutions
@@ -31,20 +31,6 @@ def toy_course(tmp_path_factory):
     patch.undo()
 
 
-def without_cell(nb, grade_id):
-    copy = nbformat.from_dict(nb)
-    copy.cells = [c for c in copy.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
-    return copy
-
-
-def with_edited_test(nb, grade_id, source):
-    copy = nbformat.from_dict(nb)
-    for cell in copy.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-            cell.source = source
-    return copy
-
-
 @pytest.fixture(scope="module")
 def graded(toy_course):
     batch = toy_course / "batch"
@@ -53,7 +39,7 @@ def graded(toy_course):
         "perfect": perfect,
         "untouched": released_notebook(ASSIGNMENT, NOTEBOOK),
         "deleted_test": without_cell(perfect, "test_add"),
-        "edited_test": with_edited_test(with_cell_source(perfect, "mul_code", "def mul(a, b):\n    return 0"),
+        "edited_test": with_cell_source(with_cell_source(perfect, "mul_code", "def mul(a, b):\n    return 0"),
                                         "test_mul", "pass  # nothing to see here"),
         "infinite_loop": with_cell_source(perfect, "add_code", "def add(a, b):\n    while True:\n        pass"),
     }

@@ -1,0 +1,77 @@
+"""Assignment 1's hidden tests against its solutions and its catalog of bugs,
+without a notebook kernel: fast, and the first place a broken case shows up."""
+import numpy as np
+import pytest
+
+from autograder.cases import parts_for
+from autograder.cases.assignment1 import trusted_regularization_penalty
+from autograder.hidden import check_part
+from autograder.leak_check import matches_reference, reference_values
+from autograder.references import compute_references, load_references, stored_digest
+from autograder.solution_code import solution_digest, solution_namespace
+from autograder.variants import variants_for
+
+A1 = "assignment1"
+
+
+@pytest.fixture(scope="module")
+def solutions():
+    return solution_namespace(A1)
+
+
+def test_stored_references_agree_with_the_solutions():
+    assert stored_digest(A1) == solution_digest(A1), \
+        "solutions changed since the references were made: run `python -m autograder references`"
+    stored, fresh = load_references(A1), compute_references(A1)
+    assert stored.keys() == fresh.keys()
+    for part, cases in fresh.items():
+        assert stored[part].keys() == cases.keys(), part
+        for case, outputs in cases.items():
+            for name, value in outputs.items():
+                np.testing.assert_allclose(stored[part][case][name], value, rtol=1e-10, atol=1e-14,
+                                           err_msg=f"{part} / {case} / {name}")
+
+
+def test_references_are_finite_and_cover_every_case():
+    references = load_references(A1)
+    for part_name, part in parts_for(A1).items():
+        assert [c.name for c in part.cases] == list(references[part_name])
+        for outputs in references[part_name].values():
+            assert all(np.all(np.isfinite(v)) for v in outputs.values()), part_name
+
+
+@pytest.mark.parametrize("part_name", sorted(parts_for(A1)))
+def test_the_solution_passes_every_hidden_case(solutions, part_name, capsys):
+    check_part(A1, part_name, solutions[parts_for(A1)[part_name].target])
+    assert "hidden test cases pass" in capsys.readouterr().out
+
+
+def test_trusted_penalty_agrees_with_the_solution(solutions):
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((7, 3))
+    for penalty, ratio in [("l2", 0.5), ("l1", 0.5), ("elastic_net", 0.2)]:
+        ours = trusted_regularization_penalty(W, 0.3, penalty, ratio)
+        theirs = solutions["regularization_penalty"](W, 0.3, penalty, ratio)
+        np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+
+
+WRONG = [v for v in variants_for(A1) if v.kind == "wrong"]
+
+
+@pytest.mark.parametrize("variant", WRONG, ids=[v.name for v in WRONG])
+def test_each_catalogued_bug_fails_its_hidden_check_without_leaking(solutions, variant):
+    namespace = dict(solutions)
+    exec(compile("import numpy as np\n" + variant.source, variant.name, "exec"), namespace)
+    target = namespace[parts_for(A1)[variant.part].target]
+    with pytest.raises(AssertionError) as failure:
+        check_part(A1, variant.part, target)
+    message = str(failure.value)
+    assert f"{variant.part}:" in message and "hidden test cases failed" in message
+    values = reference_values(load_references(A1))
+    for token in message.replace(",", " ").replace("(", " ").replace(")", " ").split():
+        try:
+            number = float(token)
+        except ValueError:
+            continue
+        assert not (abs(number) > 1e-3 and matches_reference(number, values)), f"leaks {token}"

@@ -1,0 +1,37 @@
+"""Every solution notebook executes headless and passes all its own tests,
+visible and hidden: on the reduced data size by default, and on full CIFAR-10
+in the `full` tier."""
+import pytest
+
+from autograder import paths
+from coursekit.check import part_verdicts, run_notebook
+
+pytestmark = pytest.mark.notebook
+
+SOURCES = [p for a in paths.assignment_ids() for p in paths.source_notebooks(a)]
+
+
+def errors_in(nb):
+    return [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def run_at_size(path, size, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_SIZE", size)
+    return run_notebook(path, timeout=1200)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_solution_notebook_passes_on_small_data(path, monkeypatch, requires_cifar):
+    nb = run_at_size(path, "small", monkeypatch)
+    assert errors_in(nb) == []
+    verdicts = part_verdicts(nb)
+    assert verdicts and all(passed for _, _, passed, _ in verdicts), verdicts
+
+
+@pytest.mark.full
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_solution_notebook_passes_on_full_cifar10(path, monkeypatch, requires_cifar):
+    nb = run_at_size(path, "full", monkeypatch)
+    assert errors_in(nb) == []
+    assert all(passed for _, _, passed, _ in part_verdicts(nb))
