@@ -22,6 +22,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Exec
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 
 from autograder import paths
+from autograder.dependencies import count_bugs_once
 from autograder.feedback import write_feedback
 from autograder.intake import collect_submissions, open_batch
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
@@ -72,6 +73,7 @@ class Grader:
         self.course_root = self.output_dir / "course"
         self.assignment_ids = list(assignment_ids or paths.assignment_ids())
         self.db_url = db_url or f"sqlite:///{self.output_dir / 'gradebook.db'}"
+        self.cell_timeout = cell_timeout
         self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout))
         self.parts = {a: assignment_parts(a) for a in self.assignment_ids}
 
@@ -123,7 +125,7 @@ class Grader:
                 continue
             part_results, part_notes = graded_results(submission.assignment_id, notebook_parts, graded,
                                                       self.scores(submission, notebook))
-            results += part_results
+            results += count_bugs_once(self, submission, notebook, part_results, graded)
             notes += part_notes
         return results, notes
 

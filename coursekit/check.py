@@ -17,13 +17,17 @@ from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, p
 DEFAULT_TIMEOUT = 600
 
 
-def run_notebook(path, timeout=DEFAULT_TIMEOUT):
-    """Execute a copy of the notebook at `path`; return the executed notebook node."""
-    nb = nbformat.read(str(path), as_version=4)
+def execute(nb, working_dir, timeout=DEFAULT_TIMEOUT):
+    """Execute notebook node `nb` in a fresh kernel started in `working_dir`; return it."""
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
-                            kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}})
+                            kernel_name="python3", resources={"metadata": {"path": str(working_dir)}})
     client.execute()
     return nb
+
+
+def run_notebook(path, timeout=DEFAULT_TIMEOUT):
+    """Execute a copy of the notebook at `path`; return the executed notebook node."""
+    return execute(nbformat.read(str(path), as_version=4), Path(path).parent, timeout)
 
 
 def part_verdicts(nb):

@@ -74,4 +74,5 @@ def test_each_catalogued_bug_fails_its_hidden_check_without_leaking(solutions, v
             number = float(token)
         except ValueError:
             continue
-        assert not (abs(number) > 1e-3 and matches_reference(number, values)), f"leaks {token}"
+        if np.isfinite(number) and abs(number) > 1e-3:
+            assert not matches_reference(number, values), f"the message leaks {token}"

@@ -56,6 +56,11 @@ def test_each_bug_loses_its_own_part_and_only_that(demo, variant):
     assert "hidden test cases failed" in row["notes"] or "relative error" in row["notes"]
 
 
+def test_parts_computed_from_a_buggy_loss_keep_their_points_with_a_message(demo):
+    page = (demo["output"] / "graded" / "feedback" / "bug_svm_no_averaging.html").read_text()
+    assert "passed with the reference svm_loss_vectorized in place of yours" in page
+
+
 def test_edited_and_deleted_test_cells_are_graded_from_the_source(demo):
     first_bug = next(v for v in variants_for("assignment1") if v.kind == "wrong")
     assert lost_parts(demo["rows"]["edited_test_cell"]) == {first_bug.part}

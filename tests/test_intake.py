@@ -66,3 +66,4 @@ def test_zip_with_unsafe_paths_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unsafe path"):
         safe_extract(archive, tmp_path / "out")
     assert not (tmp_path / "outside.txt").exists()
+

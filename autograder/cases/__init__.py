@@ -1,13 +1,26 @@
 """Hidden-test cases: the inputs the hidden tests feed to each graded part.
 
 One module per assignment defines ``PARTS``, a dict from part name (the test
-cell's grade_id without ``test_``) to a :class:`autograder.cases.base.Part`.
-Reference outputs for these inputs are generated from the solutions by
+cell's grade_id without ``test_``) to a :class:`autograder.cases.base.Part`,
+and may define ``DEPENDS_ON`` (parts computed from other parts). Reference
+outputs for these inputs are generated from the solutions by
 ``python -m autograder references``; nothing here holds a reference number.
 """
 import importlib
+import importlib.util
+
+
+def cases_module(assignment_id):
+    """The assignment's cases module, or None when it has no hidden-test cases."""
+    name = f"autograder.cases.{assignment_id}"
+    return importlib.import_module(name) if importlib.util.find_spec(name) else None
 
 
 def parts_for(assignment_id):
     """The dict of graded parts with hidden cases for one assignment."""
-    return importlib.import_module(f"autograder.cases.{assignment_id}").PARTS
+    return getattr(cases_module(assignment_id), "PARTS", {})
+
+
+def dependencies_for(assignment_id):
+    """{dependent part: [parts it is computed from]} for one assignment ({} if none)."""
+    return getattr(cases_module(assignment_id), "DEPENDS_ON", {})

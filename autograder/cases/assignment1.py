@@ -199,3 +199,15 @@ PARTS = {
         Case("one example", prediction_case(31, N=1)),
     ]),
 }
+
+# Parts computed from other graded parts: the sanity values call the student's
+# losses, the searches train with them. A bug is counted once, in the part it
+# is in (see autograder/dependencies.py).
+PENALTY_AND_LOSSES = ["regularization_penalty", "svm_loss_vectorized", "softmax_loss_vectorized"]
+TRAINING = ["linear_classifier_train", "linear_classifier_predict"]
+DEPENDS_ON = {
+    "sanity_initial_losses": PENALTY_AND_LOSSES,
+    "sanity_reg_increases_loss": PENALTY_AND_LOSSES,
+    "svm_search": ["regularization_penalty", "svm_loss_vectorized"] + TRAINING,
+    "softmax_search": ["regularization_penalty", "softmax_loss_vectorized"] + TRAINING,
+}

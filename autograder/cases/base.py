@@ -22,6 +22,7 @@ class Part:
     """A graded part: which object it grades, how to call it, and on which cases.
 
     target: the name the notebook defines (a function or a class).
+    cell: grade_id of the solution cell that defines it.
     call(obj, inputs) runs the student's function or class on one case and
     returns a dict of named outputs (numbers or arrays). It raises
     StudentOutputError when the result has the wrong type or shape.
@@ -29,6 +30,10 @@ class Part:
     target: str
     call: Callable[[object, dict], dict]
     cases: list = field(default_factory=list)
+
+    @property
+    def cell(self):
+        return f"{self.target}_code"
 
 
 class StudentOutputError(Exception):

@@ -58,8 +58,9 @@ def softmax_loss_naive(W, X, y, reg):
     for i in range(num_train):
         scores = X[i].dot(W)
         scores = scores - np.max(scores)
-        probs = np.exp(scores) / np.sum(np.exp(scores))
-        loss -= np.log(probs[y[i]])
+        log_sum = np.log(np.sum(np.exp(scores)))
+        probs = np.exp(scores - log_sum)
+        loss += log_sum - scores[y[i]]
         for j in range(W.shape[1]):
             dW[:, j] += (probs[j] - (j == y[i])) * X[i]
     loss = loss / num_train + 0.5 * reg * np.sum(W * W)

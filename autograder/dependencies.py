@@ -1,0 +1,82 @@
+"""Counting a bug once, in the part it is in.
+
+Some graded parts are computed from others: Assignment 1's sanity values call
+the student's losses and its searches train with them. When such a part fails
+together with a part it depends on, the grader runs the graded notebook again
+with the failed dependencies replaced by the reference implementation from
+solutions/. A dependent part that passes in that run gets its points back,
+recorded as a manual score in nbgrader's gradebook, with a message saying why.
+"""
+import nbformat
+from nbgrader.api import Gradebook
+
+from autograder.cases import dependencies_for, parts_for
+from autograder.examples import released_notebook, solution_cells
+from coursekit.cell_verdicts import is_test_cell, nbgrader_meta, part_name, cell_verdict
+from coursekit.check import execute
+
+
+def blamed_dependencies(results, depends_on, attempted):
+    """{failed dependent part: [its failed dependencies]} for one notebook's results.
+
+    attempted(part) tells whether the student wrote anything for the part itself:
+    a part left as released has nothing a rerun could give points for.
+    """
+    failed = {r.part for r in results if not r.passed}
+    blamed = {part: [d for d in depends_on.get(part, []) if d in failed] for part in failed if attempted(part)}
+    return {part: deps for part, deps in blamed.items() if deps}
+
+
+def attempted_parts(assignment_id, notebook, graded_path):
+    """A predicate: did the student change the solution cell `<part>_code` from the release?"""
+    released = {nbgrader_meta(c).get("grade_id"): c.source for c in released_notebook(assignment_id, notebook).cells}
+    graded = {nbgrader_meta(c).get("grade_id"): c.source
+              for c in nbformat.read(str(graded_path), as_version=4).cells}
+    return lambda part: graded.get(f"{part}_code", "").strip() != released.get(f"{part}_code", "").strip()
+
+
+def repaired_notebook(graded_path, replacements):
+    """The graded notebook with some solution cells replaced and all outputs cleared."""
+    nb = nbformat.read(str(graded_path), as_version=4)
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in replacements:
+            cell.source = replacements[grade_id]
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
+    """Run the repaired notebook; return {dependent part: passed} for the blamed parts."""
+    parts = parts_for(assignment_id)
+    references = solution_cells(assignment_id, notebook)
+    to_replace = {parts[d].cell for deps in blamed.values() for d in deps}
+    nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
+                 graded_path.parent, cell_timeout)
+    verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
+    return {part: verdicts.get(part, False) for part in blamed}
+
+
+def count_bugs_once(grader, submission, notebook, results, graded_path):
+    """Give back the points of parts that failed only because a dependency did."""
+    depends_on = dependencies_for(submission.assignment_id)
+    if not depends_on:
+        return results
+    attempted = attempted_parts(submission.assignment_id, notebook, graded_path)
+    blamed = blamed_dependencies(results, depends_on, attempted)
+    if not blamed:
+        return results
+    passed = recheck(submission.assignment_id, notebook, graded_path, blamed, grader.cell_timeout)
+    grade_ids = {part: gid for part, gid, _ in grader.parts[submission.assignment_id][notebook]}
+    with Gradebook(grader.db_url) as gradebook:
+        for result in results:
+            if passed.get(result.part):
+                grade = gradebook.find_grade(grade_ids[result.part], notebook, submission.assignment_id,
+                                             submission.student_id)
+                grade.manual_score = result.max_score
+                result.score = result.max_score
+                result.message = (f"passed with the reference {', '.join(blamed[result.part])} in place of yours: "
+                                  "that bug costs points only in its own part.")
+        gradebook.db.commit()
+    return results
