@@ -47,17 +47,22 @@ def autograde_config(course_root, db_url, cell_timeout):
 
 @contextmanager
 def kernel_environment(data_size):
-    """Set COURSE_DATA_SIZE for the kernels nbgrader starts (they inherit our environment)."""
-    saved = os.environ.get(DATA_SIZE_VAR)
+    """Environment for the kernels nbgrader starts (they inherit ours): the data
+    size, and one BLAS thread per kernel, since a batch keeps every core busy
+    with submissions and oversubscribed BLAS threads run many times slower."""
+    settings = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     if data_size:
-        os.environ[DATA_SIZE_VAR] = data_size
+        settings[DATA_SIZE_VAR] = data_size
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop(DATA_SIZE_VAR, None)
-        else:
-            os.environ[DATA_SIZE_VAR] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def last_line(text):

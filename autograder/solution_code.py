@@ -3,7 +3,8 @@
 The source notebooks in solutions/ are the one place where solutions live.
 Tools that need the solution functions (reference generation, example
 submissions) take the top-level definitions from those notebooks: imports,
-functions and classes; cells that load data or train are skipped.
+functions and classes; test cells, and statements that load data or train,
+are skipped.
 """
 import ast
 import hashlib
@@ -11,6 +12,7 @@ import hashlib
 import nbformat
 
 from autograder import paths
+from coursekit.cell_verdicts import is_test_cell
 
 KEPT_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 
@@ -25,7 +27,7 @@ def definitions_source(notebook_path):
     nb = nbformat.read(str(notebook_path), as_version=4)
     pieces = []
     for cell in nb.cells:
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or is_test_cell(cell):
             continue
         source = without_magics(cell.source)
         tree = ast.parse(source)
