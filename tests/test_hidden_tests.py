@@ -1,9 +1,12 @@
-"""Assignment 1's hidden tests against its solutions and its catalog of bugs,
-without a notebook kernel: fast, and the first place a broken case shows up."""
+"""Every assignment's hidden tests against its solutions and its catalog of
+bugs, without a notebook kernel: fast, and the first place a broken case shows up.
+An assignment takes part by having autograder/cases/<id>.py and
+autograder/variants/<id>.py."""
 import numpy as np
 import pytest
 
-from autograder.cases import parts_for
+from autograder import paths
+from autograder.cases import cases_module, parts_for
 from autograder.cases.assignment1 import trusted_regularization_penalty
 from autograder.hidden import check_part
 from autograder.leak_check import matches_reference, reference_values
@@ -12,17 +15,21 @@ from autograder.solution_code import solution_digest, solution_namespace
 from autograder.variants import variants_for
 
 A1 = "assignment1"
+GRADED = [a for a in paths.assignment_ids() if cases_module(a) is not None]
+PARTS = [(a, part) for a in GRADED for part in sorted(parts_for(a))]
+WRONG = [(a, v) for a in GRADED for v in variants_for(a) if v.kind == "wrong"]
 
 
 @pytest.fixture(scope="module")
 def solutions():
-    return solution_namespace(A1)
+    return {a: solution_namespace(a) for a in GRADED}
 
 
-def test_stored_references_agree_with_the_solutions():
-    assert stored_digest(A1) == solution_digest(A1), \
+@pytest.mark.parametrize("assignment_id", GRADED)
+def test_stored_references_agree_with_the_solutions(assignment_id):
+    assert stored_digest(assignment_id) == solution_digest(assignment_id), \
         "solutions changed since the references were made: run `python -m autograder references`"
-    stored, fresh = load_references(A1), compute_references(A1)
+    stored, fresh = load_references(assignment_id), compute_references(assignment_id)
     assert stored.keys() == fresh.keys()
     for part, cases in fresh.items():
         assert stored[part].keys() == cases.keys(), part
@@ -32,17 +39,18 @@ def test_stored_references_agree_with_the_solutions():
                                            err_msg=f"{part} / {case} / {name}")
 
 
-def test_references_are_finite_and_cover_every_case():
-    references = load_references(A1)
-    for part_name, part in parts_for(A1).items():
+@pytest.mark.parametrize("assignment_id", GRADED)
+def test_references_are_finite_and_cover_every_case(assignment_id):
+    references = load_references(assignment_id)
+    for part_name, part in parts_for(assignment_id).items():
         assert [c.name for c in part.cases] == list(references[part_name])
         for outputs in references[part_name].values():
             assert all(np.all(np.isfinite(v)) for v in outputs.values()), part_name
 
 
-@pytest.mark.parametrize("part_name", sorted(parts_for(A1)))
-def test_the_solution_passes_every_hidden_case(solutions, part_name, capsys):
-    check_part(A1, part_name, solutions[parts_for(A1)[part_name].target])
+@pytest.mark.parametrize("assignment_id, part_name", PARTS)
+def test_the_solution_passes_every_hidden_case(solutions, assignment_id, part_name, capsys):
+    check_part(assignment_id, part_name, solutions[assignment_id][parts_for(assignment_id)[part_name].target])
     assert "hidden test cases pass" in capsys.readouterr().out
 
 
@@ -51,24 +59,21 @@ def test_trusted_penalty_agrees_with_the_solution(solutions):
     W = rng.standard_normal((7, 3))
     for penalty, ratio in [("l2", 0.5), ("l1", 0.5), ("elastic_net", 0.2)]:
         ours = trusted_regularization_penalty(W, 0.3, penalty, ratio)
-        theirs = solutions["regularization_penalty"](W, 0.3, penalty, ratio)
+        theirs = solutions[A1]["regularization_penalty"](W, 0.3, penalty, ratio)
         np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
         np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
 
 
-WRONG = [v for v in variants_for(A1) if v.kind == "wrong"]
-
-
-@pytest.mark.parametrize("variant", WRONG, ids=[v.name for v in WRONG])
-def test_each_catalogued_bug_fails_its_hidden_check_without_leaking(solutions, variant):
-    namespace = dict(solutions)
+@pytest.mark.parametrize("assignment_id, variant", WRONG, ids=[f"{a}-{v.name}" for a, v in WRONG])
+def test_each_catalogued_bug_fails_its_hidden_check_without_leaking(solutions, assignment_id, variant):
+    namespace = dict(solutions[assignment_id])
     exec(compile("import numpy as np\n" + variant.source, variant.name, "exec"), namespace)
-    target = namespace[parts_for(A1)[variant.part].target]
+    target = namespace[parts_for(assignment_id)[variant.part].target]
     with pytest.raises(AssertionError) as failure:
-        check_part(A1, variant.part, target)
+        check_part(assignment_id, variant.part, target)
     message = str(failure.value)
     assert f"{variant.part}:" in message and "hidden test cases failed" in message
-    values = reference_values(load_references(A1))
+    values = reference_values(load_references(assignment_id))
     for token in message.replace(",", " ").replace("(", " ").replace(")", " ").split():
         try:
             number = float(token)
