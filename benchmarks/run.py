@@ -32,14 +32,16 @@ def median_time(func, repeat):
 
 
 def bench_naive_vs_vectorized(ns, dev, repeat):
-    X, y = dev["X_dev"].astype(np.float64), dev["y_dev"]
-    W = 1e-4 * np.random.default_rng(0).standard_normal((X.shape[1], 10))
     rows = []
-    for model in ("svm", "softmax"):
-        naive = median_time(lambda: ns[f"{model}_loss_naive"](W, X, y, 1e-3), repeat)
-        vectorized = median_time(lambda: ns[f"{model}_loss_vectorized"](W, X, y, 1e-3), repeat)
-        rows.append((f"{model} loss+grad, {len(y)} dev images: naive / vectorized",
-                     f"{naive * 1e3:.1f} ms / {vectorized * 1e3:.2f} ms", f"{naive / vectorized:.0f}x", ">= 50x"))
+    for dtype in (np.float64, np.float32):
+        X, y = dev["X_dev"].astype(dtype), dev["y_dev"]
+        W = (1e-4 * np.random.default_rng(0).standard_normal((X.shape[1], 10))).astype(dtype)
+        for model in ("svm", "softmax"):
+            naive = median_time(lambda: ns[f"{model}_loss_naive"](W, X, y, 1e-3), repeat)
+            vectorized = median_time(lambda: ns[f"{model}_loss_vectorized"](W, X, y, 1e-3), repeat)
+            rows.append((f"{model} loss+grad, {len(y)} dev images, {np.dtype(dtype).name}: naive / vectorized",
+                         f"{naive * 1e3:.1f} ms / {vectorized * 1e3:.2f} ms", f"{naive / vectorized:.0f}x",
+                         ">= 50x"))
     return rows
 
 
