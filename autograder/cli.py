@@ -29,7 +29,8 @@ def cmd_release(args):
 
 def cmd_grade(args):
     from autograder.grade import grade
-    grade(args.submissions, args.output, args.assignment, args.timeout, args.db_url, args.data_size)
+    grade(args.submissions, args.output, args.assignment, args.timeout, args.db_url, args.data_size,
+          jobs=args.jobs)
     return 0
 
 
@@ -70,6 +71,8 @@ def build_parser():
     grade.add_argument("--db-url", help="gradebook SQLAlchemy URL (default: SQLite in the output folder)")
     grade.add_argument("--data-size", choices=["full", "small"],
                        help="data size the notebooks run on (default: COURSE_DATA_SIZE, else full)")
+    grade.add_argument("--jobs", type=int, default=1,
+                       help="grade in this many worker processes (default 1; use the number of cores)")
     grade.set_defaults(run=cmd_grade)
 
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")

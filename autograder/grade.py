@@ -20,10 +20,12 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 from nbconvert.preprocessors import ClearMetadataPreprocessor
+from tqdm import tqdm
 
 from autograder import paths
 from autograder.dependencies import count_bugs_once
 from autograder.feedback import write_feedback
+from autograder.gradebook import record_scores
 from autograder.intake import collect_submissions, open_batch
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
@@ -45,14 +47,20 @@ def autograde_config(course_root, db_url, cell_timeout):
     return config
 
 
-@contextmanager
-def kernel_environment(data_size):
+def kernel_settings(data_size):
     """Environment for the kernels nbgrader starts (they inherit ours): the data
     size, and one BLAS thread per kernel, since a batch keeps every core busy
     with submissions and oversubscribed BLAS threads run many times slower."""
     settings = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     if data_size:
         settings[DATA_SIZE_VAR] = data_size
+    return settings
+
+
+@contextmanager
+def kernel_environment(data_size):
+    """Apply kernel_settings(data_size) for the duration of the block."""
+    settings = kernel_settings(data_size)
     saved = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
     try:
@@ -99,14 +107,24 @@ class Grader:
         for name, path in submission.notebooks.items():
             shutil.copyfile(path, target / f"{name}.ipynb")
 
-    def scores(self, submission, notebook):
+    def graded_path(self, submission, notebook):
+        return (self.course_root / "autograded" / submission.student_id / submission.assignment_id
+                / f"{notebook}.ipynb")
+
+    def gradebook_scores(self, submission, notebook):
+        """{grade_id: (auto_score, manual_score)} of one graded notebook ({} if not graded)."""
         with Gradebook(self.db_url) as gradebook:
             try:
                 graded = gradebook.find_submission_notebook(notebook, submission.assignment_id,
                                                             submission.student_id)
             except MissingEntry:
                 return {}
-            return {grade.name: grade.score for grade in graded.grades}
+            return {grade.name: (grade.auto_score, grade.manual_score) for grade in graded.grades}
+
+    def scores(self, submission, notebook):
+        """{grade_id: score}, the manual score (if any) taking precedence, as in nbgrader."""
+        return {gid: manual if manual is not None else auto
+                for gid, (auto, manual) in self.gradebook_scores(submission, notebook).items()}
 
     def grade_submission(self, submission):
         """Autograde one submission; return (part results, notes)."""
@@ -118,11 +136,12 @@ class Grader:
             outcome = self.api.autograde(submission.assignment_id, submission.student_id)
             if not outcome["success"]:
                 failure = f"grading failed: {last_line(outcome.get('error')) or 'see the grader log.'}"
+        else:
+            record_scores(self.db_url, submission, parts, {})
         results = []
         for notebook, notebook_parts in parts.items():
             reason = submission.problems.get(notebook) or failure
-            graded = (self.course_root / "autograded" / submission.student_id / submission.assignment_id
-                      / f"{notebook}.ipynb")
+            graded = self.graded_path(submission, notebook)
             if reason or not graded.exists():
                 reason = reason or "the notebook could not be graded."
                 results += zero_results(submission.assignment_id, notebook_parts, reason)
@@ -134,26 +153,39 @@ class Grader:
             notes += part_notes
         return results, notes
 
-    def grade_batch(self, batch_path, data_size=None):
-        """Grade every submission in a folder or zip; return the StudentReports."""
+    def submissions(self, batch_path):
+        """The batch's submissions, in a fixed order (student, then assignment)."""
         batch_root = open_batch(batch_path, self.output_dir, self.assignment_ids)
-        expected = {a: list(self.parts[a]) for a in self.assignment_ids}
-        reports = {}
+        return collect_submissions(batch_root, {a: list(self.parts[a]) for a in self.assignment_ids})
+
+    def grade_batch(self, batch_path, data_size=None, jobs=1, quiet=False):
+        """Grade every submission in a folder or zip; return the StudentReports."""
+        submissions = self.submissions(batch_path)
         with kernel_environment(data_size):
             self.prepare()
-            for submission in collect_submissions(batch_root, expected):
-                report = reports.setdefault(submission.student_id, StudentReport(submission.student_id))
-                results, notes = self.grade_submission(submission)
-                report.parts += results
-                report.notes += notes
+            if jobs > 1:
+                from autograder.parallel import grade_in_workers
+                outcomes = grade_in_workers(self, submissions, data_size, jobs, quiet)
+            else:
+                outcomes = [self.grade_submission(s) for s in progress(submissions, quiet)]
+        reports = {}
+        for submission, (results, notes) in zip(submissions, outcomes):
+            report = reports.setdefault(submission.student_id, StudentReport(submission.student_id))
+            report.parts += results
+            report.notes += notes
         return list(reports.values())
 
 
+def progress(items, quiet, total=None):
+    """A progress bar with the time left (on stderr), unless quiet."""
+    return items if quiet else tqdm(items, total=total, desc="grading", unit="submission")
+
+
 def grade(batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
-          data_size=None, quiet=False):
+          data_size=None, quiet=False, jobs=1):
     """Grade a batch, write grades.csv and feedback/, print a summary; return the reports."""
     grader = Grader(output_dir, assignment_ids, cell_timeout, db_url)
-    reports = grader.grade_batch(batch_path, data_size)
+    reports = grader.grade_batch(batch_path, data_size, jobs, quiet)
     columns = [(a, part, points) for a in grader.assignment_ids
                for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]
     csv_path = write_grades_csv(reports, columns, grader.output_dir / "grades.csv")

@@ -58,3 +58,16 @@ def print_summary(reports, columns):
         print("Parts most often failed:")
         for name, count in failed.most_common(5):
             print(f"  {name}: {count} of {len(reports)} students")
+    print_submission_notes(reports)
+
+
+def print_submission_notes(reports, limit=20):
+    """Missing, damaged, renamed or crashed submissions, listed once at the end."""
+    noted = [r for r in sorted(reports, key=lambda r: r.student_id) if r.notes]
+    if not noted:
+        return
+    print(f"Submissions with notes ({len(noted)}; all of them are in grades.csv):")
+    for report in noted[:limit]:
+        print(f"  {report.student_id}: {report.notes[0][:MAX_NOTE_CHARS]}")
+    if len(noted) > limit:
+        print(f"  ... and {len(noted) - limit} more")

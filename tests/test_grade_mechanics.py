@@ -133,3 +133,17 @@ def test_check_command_reports_each_part(toy_course, tmp_path):
     good, bad = run(perfect), run(untouched)
     assert good.returncode == 0 and "[PASS] add (2 points)" in good.stdout and "2 of 2 parts pass" in good.stdout
     assert bad.returncode == 1 and "[FAIL] mul (3 points): not implemented yet" in bad.stdout
+
+
+def test_two_worker_processes_give_identical_results(graded, toy_course):
+    output = toy_course / "graded_jobs2"
+    grade(toy_course / "batch.zip", output, [ASSIGNMENT], cell_timeout=5, jobs=2, quiet=True)
+    assert (output / "grades.csv").read_text() == (graded["output"] / "grades.csv").read_text()
+    for page in (graded["output"] / "feedback").glob("*.html"):
+        assert (output / "feedback" / page.name).read_text() == page.read_text(), page.name
+    from nbgrader.api import Gradebook
+    totals = []
+    for folder in (graded["output"], output):
+        with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+            totals.append({s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)})
+    assert totals[0] == totals[1] and len(totals[0]) == 8

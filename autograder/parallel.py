@@ -1,0 +1,90 @@
+"""`grade --jobs N`: grading submissions in N worker processes.
+
+Each worker grades in its own course folder with its own SQLite gradebook,
+since nbgrader's SQLite gradebook is not safe for concurrent writers. The
+parent process is the only writer of the real gradebook: it records each
+finished submission in one transaction and keeps its graded notebooks, so the
+result is the same as grading with one process.
+"""
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import paths
+from autograder.gradebook import record_scores
+
+SHARED_PATHS = ("SOLUTIONS_DIR", "ASSIGNMENTS_DIR", "REFERENCES_DIR")
+
+_worker = None  # the Grader of this worker process
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back for one submission (picklable)."""
+    results: list
+    notes: list
+    scores: dict = field(default_factory=dict)     # notebook -> {grade_id: (auto, manual)}
+    notebooks: dict = field(default_factory=dict)  # notebook -> graded notebook text
+
+
+def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_paths):
+    """Process initializer: a Grader with its own course folder and gradebook,
+    reading the same solutions and releases as the parent."""
+    global _worker
+    from autograder.grade import Grader, kernel_settings
+    for name, value in shared_paths.items():
+        setattr(paths, name, value)
+    os.environ.update(kernel_settings(data_size))
+    _worker = Grader(Path(work_root) / f"worker-{os.getpid()}", assignment_ids, cell_timeout)
+    _worker.prepare()
+
+
+def grade_one(submission):
+    """Grade one submission in this worker; return an Outcome."""
+    results, notes = _worker.grade_submission(submission)
+    outcome = Outcome(results, notes)
+    for notebook in _worker.parts[submission.assignment_id]:
+        path = _worker.graded_path(submission, notebook)
+        if notebook in submission.notebooks and path.exists():
+            outcome.scores[notebook] = _worker.gradebook_scores(submission, notebook)
+            outcome.notebooks[notebook] = path.read_text()
+    return outcome
+
+
+def record(grader, submission, outcome):
+    """Write one worker's outcome into the parent's course folder and gradebook (one transaction)."""
+    for notebook, text in outcome.notebooks.items():
+        path = grader.graded_path(submission, notebook)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores)
+
+
+def failed_outcome(submission, grader, error):
+    from autograder.results import zero_results
+    reason = f"grading failed in a worker process: {type(error).__name__}: {error}"
+    results = [r for parts in grader.parts[submission.assignment_id].values()
+               for r in zero_results(submission.assignment_id, parts, reason)]
+    return Outcome(results, [f"{submission.assignment_id}: {reason}"])
+
+
+def grade_in_workers(grader, submissions, data_size, jobs, quiet):
+    """Grade `submissions` in `jobs` processes; return [(results, notes)] in submission order."""
+    from autograder.grade import progress
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding ZMQ sockets
+    outcomes = [None] * len(submissions)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
+                             initargs=(grader.output_dir / "workers", grader.assignment_ids,
+                                       grader.cell_timeout, data_size,
+                                       {name: getattr(paths, name) for name in SHARED_PATHS})) as pool:
+        futures = {pool.submit(grade_one, s): i for i, s in enumerate(submissions)}
+        for future in progress(as_completed(futures), quiet, total=len(futures)):
+            i = futures[future]
+            try:
+                outcomes[i] = future.result()
+            except Exception as error:  # a crashed worker costs only its submission
+                outcomes[i] = failed_outcome(submissions[i], grader, error)
+            record(grader, submissions[i], outcomes[i])
+    return [(o.results, o.notes) for o in outcomes]
