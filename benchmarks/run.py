@@ -111,6 +111,24 @@ def bench_autograde(data_size, count):
              f"{per_submission:.1f} s", "", "")]
 
 
+def bench_throughput(data_size="small"):
+    """Submissions per minute on the demo's mixed batch, with 1 and 2 worker processes."""
+    from autograder.demo import build_demo_batch
+    from autograder.grade import grade
+    rows, per_minute = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        count = len(build_demo_batch(Path(tmp) / "batch"))
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            grade(Path(tmp) / "batch", Path(tmp) / f"out{jobs}", ["assignment1"], cell_timeout=600,
+                  data_size=data_size, quiet=True, jobs=jobs)
+            per_minute[jobs] = count / (time.perf_counter() - start) * 60
+            rows.append((f"grading throughput, {count} mixed submissions, {data_size} data, --jobs {jobs}",
+                         f"{per_minute[jobs]:.1f} submissions/min", "", ""))
+    rows[-1] = rows[-1][:2] + (f"{per_minute[2] / per_minute[1]:.2f}x --jobs 1", ">= 1.8x")
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the full-data notebook runs")
@@ -125,6 +143,7 @@ def main():
     rows += bench_loading(args.repeat)
     rows += bench_notebook("small")
     rows += bench_autograde("small", 3)
+    rows += bench_throughput("small")
     if not args.quick:
         rows += bench_notebook("full")
         rows += bench_autograde("full", 1)
