@@ -73,6 +73,7 @@ def test_each_catalogued_bug_fails_its_hidden_check_without_leaking(solutions, a
         check_part(assignment_id, variant.part, target)
     message = str(failure.value)
     assert f"{variant.part}:" in message and "hidden test cases failed" in message
+    assert f"Likely cause: your code {variant.description}. Hint: {variant.hint}." in message
     values = reference_values(load_references(assignment_id))
     for token in message.replace(",", " ").replace("(", " ").replace(")", " ").split():
         try:
