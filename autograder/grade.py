@@ -29,7 +29,8 @@ from autograder.gradebook import record_scores
 from autograder.intake import collect_submissions, open_batch
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
-from autograder.report import print_summary, write_grades_csv
+from autograder.report import print_summary, write_canvas_csv, write_grades_csv
+from autograder.summary_page import write_summary_pages
 from autograder.results import StudentReport, assignment_parts, graded_results, zero_results
 
 DEFAULT_CELL_TIMEOUT = 600
@@ -189,9 +190,12 @@ def grade(batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL
     columns = [(a, part, points) for a in grader.assignment_ids
                for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]
     csv_path = write_grades_csv(reports, columns, grader.output_dir / "grades.csv")
+    write_canvas_csv(reports, columns, grader.output_dir / "canvas.csv")
     feedback_dir = write_feedback(reports, grader.output_dir / "feedback")
+    summaries = write_summary_pages(reports, columns, grader.output_dir)
     if not quiet:
         print_summary(reports, columns)
-        print(f"\nGrade table: {csv_path}\nFeedback:    {feedback_dir}/<student>.html\n"
-              f"Gradebook:   {grader.db_url}")
+        print(f"\nGrade table: {csv_path} (and canvas.csv for an LMS)\n"
+              f"Feedback:    {feedback_dir}/<student>.html\n"
+              f"Summary:     {', '.join(str(p) for p in summaries)}\nGradebook:   {grader.db_url}")
     return reports

@@ -31,6 +31,23 @@ def write_grades_csv(reports, columns, path):
     return path
 
 
+def write_canvas_csv(reports, columns, path):
+    """A gradebook CSV in the layout Canvas imports: Student, ID, SIS User ID,
+    SIS Login ID, Section, then one column per assignment, and a first row of
+    points possible. Student ids from the submissions fill the SIS columns."""
+    assignments = list(dict.fromkeys(a for a, _, _ in columns))
+    possible = {a: sum(points for b, _, points in columns if b == a) for a in assignments}
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + assignments)
+        writer.writerow(["Points Possible", "", "", "", ""] + [f"{possible[a]:g}" for a in assignments])
+        for report in sorted(reports, key=lambda r: r.student_id):
+            totals = {a: sum(p.score for p in report.parts if p.assignment_id == a) for a in assignments}
+            writer.writerow([report.student_id, "", report.student_id, report.student_id, ""]
+                            + [f"{totals[a]:g}" for a in assignments])
+    return path
+
+
 def histogram_lines(totals, max_total, bins=5, width=30):
     """A text histogram of total scores in `bins` equal ranges."""
     counts = Counter(min(int(bins * t / max_total), bins - 1) if max_total else 0 for t in totals)

@@ -147,3 +147,15 @@ def test_two_worker_processes_give_identical_results(graded, toy_course):
         with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
             totals.append({s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)})
     assert totals[0] == totals[1] and len(totals[0]) == 8
+
+
+def test_canvas_export_and_summary_page(graded):
+    with open(graded["output"] / "canvas.csv") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", ASSIGNMENT]
+    assert rows[1][0] == "Points Possible" and rows[1][-1] == "5"
+    assert {row[0]: row[-1] for row in rows[2:]}["edited_test"] == "2"
+    page = (graded["output"] / f"summary-{ASSIGNMENT}.html").read_text()
+    assert "data:image/png;base64," in page
+    assert "<td>add</td><td>2</td><td>4 of 8</td>" in page
+    assert "not_json: toy/toy.ipynb: toy.ipynb is not valid notebook JSON" in page
