@@ -15,8 +15,8 @@ from contextlib import contextmanager
 import numpy as np
 
 
-def rel_error(a, b):
-    """Largest elementwise relative error between two arrays (or numbers).
+def _max_relative_error(a, b):
+    """Largest elementwise relative error between two arrays (or numbers), for assert_close.
 
     error = max over elements of |a - b| / max(|a|, |b|), taking 0 where both
     elements are 0. Returns inf when shapes differ or a value is nan/inf.
@@ -75,7 +75,7 @@ def assert_close(name, actual, expected, tol, hint=None):
         raise AssertionError(
             f"{name}: your result contains nan or inf{where}."
             f"{advice or chr(10) + '  Hint: look for overflow in exp, log of 0, or division by 0.'}")
-    err = rel_error(actual_arr, expected_arr)
+    err = _max_relative_error(actual_arr, expected_arr)
     if err < tol:
         print(f"{name}: relative error {err:.1e} (ok, < {_fmt(tol)})")
         return None

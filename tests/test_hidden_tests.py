@@ -82,3 +82,14 @@ def test_each_catalogued_bug_fails_its_hidden_check_without_leaking(solutions, a
             continue
         if np.isfinite(number) and abs(number) > 1e-3:
             assert not matches_reference(number, values), f"the message leaks {token}"
+
+
+RIGHT = [(a, v) for a in GRADED for v in variants_for(a) if v.kind == "correct"]
+
+
+@pytest.mark.parametrize("assignment_id, variant", RIGHT, ids=[f"{a}-{v.name}" for a, v in RIGHT])
+def test_each_catalogued_right_answer_passes_its_hidden_check(solutions, assignment_id, variant, capsys):
+    namespace = dict(solutions[assignment_id])
+    exec(compile("import numpy as np\n" + variant.source, variant.name, "exec"), namespace)
+    check_part(assignment_id, variant.part, namespace[parts_for(assignment_id)[variant.part].target])
+    assert "hidden test cases pass" in capsys.readouterr().out

@@ -13,12 +13,18 @@ FLOAT32_TOL = 2e-4
 
 
 def linear_case(seed, N=8, D=12, C=5, reg=0.1, weight_scale=0.1, dtype=np.float64,
-                one_class=None, **options):
-    """A function building seeded (W, X, y, reg) inputs for a loss."""
+                one_class=None, row_scales=None, **options):
+    """A function building seeded (W, X, y, reg) inputs for a loss.
+
+    row_scales: optional factor per row of X, for rows whose scores differ in size.
+    """
     def make():
         rng = np.random.default_rng(seed)
         W = (weight_scale * rng.standard_normal((D, C))).astype(dtype)
-        X = rng.standard_normal((N, D)).astype(dtype)
+        X = rng.standard_normal((N, D))
+        if row_scales is not None:
+            X = X * np.asarray(row_scales, dtype=np.float64)[:, None]
+        X = X.astype(dtype)
         y = np.full(N, one_class) if one_class is not None else rng.integers(0, C, size=N)
         return {"W": W, "X": X, "y": y, "reg": reg, **options}
     return make
@@ -38,7 +44,9 @@ def loss_cases():
 
 def large_score_cases():
     """Scores around 1e3: a softmax without the max-subtraction overflows here."""
-    return [Case("large scores (around 1e3)", linear_case(6, N=6, D=10, C=4, weight_scale=300.0))]
+    return [Case("large scores (around 1e3)", linear_case(6, N=6, D=10, C=4, weight_scale=300.0)),
+            Case("rows with very different scores (1 to 1e3)",
+                 linear_case(9, N=4, D=10, C=4, weight_scale=100.0, row_scales=[0.01, 0.1, 1.0, 3.0]))]
 
 
 def penalty_option_cases():
