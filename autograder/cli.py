@@ -12,6 +12,7 @@ DESCRIPTION = """Release, grade and check the course's notebooks with nbgrader.
   check NOTEBOOK           for students: run a notebook and report each graded part
   references [ASSIGNMENT]  regenerate the hidden tests' reference numbers from the solutions
   demo                     build example submissions and grade them end to end
+  audit [ASSIGNMENT]       grade every catalogued variant: wrong ones rejected, right ones accepted
 """
 
 
@@ -53,6 +54,11 @@ def cmd_demo(args):
     return 0
 
 
+def cmd_audit(args):
+    from autograder.audit import run_audit
+    return 0 if run_audit(args.assignments, args.data_size, args.jobs) else 1
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -89,6 +95,11 @@ def build_parser():
     demo.add_argument("--data-size", choices=["full", "small"], default="small")
     demo.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
     demo.set_defaults(run=cmd_demo)
+    audit = commands.add_parser("audit", help="grade every catalogued variant and report what was caught")
+    audit.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all with a catalog")
+    audit.add_argument("--data-size", choices=["full", "small"], default="small")
+    audit.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    audit.set_defaults(run=cmd_audit)
     return parser
 
 
