@@ -382,6 +382,35 @@ def conv2d_naive_backward(dout, cache):
           fix(TWO_LAYER_NET, ("        if reg is None:\n            reg = self.reg\n", "        reg = self.reg\n")), NET_CELL),
     wrong("net_regularizes_biases", "two_layer_net_loss", "adds reg * b to the bias gradients",
           "biases are not regularized", fix(TWO_LAYER_NET, ('"b1": db1,', '"b1": db1 + reg * b1,')), NET_CELL),
+    correct("net_self_contained", "two_layer_net_loss", "computes the network without calling the layer functions",
+            fix(TWO_LAYER_NET,
+                ("""        hidden, affine1_cache = affine_forward(X, W1, b1)
+        hidden_relu, relu_cache = relu_forward(hidden)
+        scores, affine2_cache = affine_forward(hidden_relu, W2, b2)
+        if y is None:
+            return scores
+        data_loss, dscores = softmax_loss(scores, y)
+        loss = data_loss + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+        dhidden_relu, dW2, db2 = affine_backward(dscores, affine2_cache)
+        dhidden = relu_backward(dhidden_relu, relu_cache)
+        _, dW1, db1 = affine_backward(dhidden, affine1_cache)
+""", """        X2 = X.reshape(X.shape[0], -1)
+        h = np.maximum(0, X2 @ W1 + b1)
+        scores = h @ W2 + b2
+        if y is None:
+            return scores
+        N = X2.shape[0]
+        z = scores - scores.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        p = np.exp(log_p)
+        loss = -np.mean(log_p[np.arange(N), y]) + 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+        dscores = p.copy()
+        dscores[np.arange(N), y] -= 1
+        dscores /= N
+        dW2, db2 = h.T @ dscores, dscores.sum(axis=0)
+        dh = (dscores @ W2.T) * (h > 0)
+        dW1, db1 = X2.T @ dh, dh.sum(axis=0)
+""")), NET_CELL),
     # TwoLayerNet.predict
     wrong("predict_axis_0", "two_layer_net_predict", "takes the argmax over the examples (axis 0)",
           "one label per row: argmax over axis 1", fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "np.argmax(self.loss(X), axis=0)")), NET_CELL),
@@ -389,6 +418,8 @@ def conv2d_naive_backward(dout, cache):
           "np.argmax returns the class index; np.max returns the score", fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "np.max(self.loss(X), axis=1)")), NET_CELL),
     wrong("predict_argmin", "two_layer_net_predict", "takes the class with the lowest score",
           "the predicted class has the highest score", fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "np.argmin(self.loss(X), axis=1)")), NET_CELL),
+    correct("predict_method_argmax", "two_layer_net_predict", "uses the array method argmax",
+            fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "self.loss(X).argmax(axis=1)")), NET_CELL),
     # train_net
     wrong("train_no_decay", "train_net", "never decays the learning rate", "multiply learning_rate by learning_rate_decay after each epoch",
           fix(TRAIN_NET, ("            learning_rate *= learning_rate_decay\n", ""))),
