@@ -82,18 +82,39 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).
 
 
 def run_notebook_measured(path, data_size):
-    env = dict(os.environ, COURSE_DATA_SIZE=data_size)
+    env = dict(os.environ, COURSE_DATA_SIZE=data_size, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     out = subprocess.run([sys.executable, "-c", NOTEBOOK_RUNNER, str(path)], env=env, check=True,
                          capture_output=True, text=True, cwd=Path(path).parent).stdout.split()
     return float(out[0]), float(out[1]), int(out[2])
 
 
 def bench_notebook(data_size):
-    source = REPO / "solutions" / "assignment1" / "linear_classifiers.ipynb"
-    seconds, peak_mb, errors = run_notebook_measured(source, data_size)
-    target = "<= 180 s, <= 2048 MB" if data_size == "full" else "(test/demo size)"
-    return [(f"Assignment 1 solution notebook, {data_size} data: time, kernel peak memory",
-             f"{seconds:.0f} s, {peak_mb:.0f} MB" + (f" ({errors} errors!)" if errors else ""), "", target)]
+    """End-to-end time and kernel peak memory of every solution notebook (one BLAS thread, as in grading)."""
+    rows = []
+    for source in sorted((REPO / "solutions").glob("*/*.ipynb")):
+        seconds, peak_mb, errors = run_notebook_measured(source, data_size)
+        target = "<= 180 s, <= 2048 MB" if data_size == "full" else "(test/demo size)"
+        rows.append((f"{source.parent.name} solution notebook, {data_size} data: time, kernel peak memory",
+                     f"{seconds:.0f} s, {peak_mb:.0f} MB" + (f" ({errors} errors!)" if errors else ""), "", target))
+    return rows
+
+
+def bench_two_layer_net(data, repeat):
+    """TwoLayerNet loss+gradients divided by the time of its four matrix products, in one run."""
+    ns = solution_namespace("assignment3")
+    rows = []
+    for n in (200, data["X_train"].shape[0]):
+        X, y = data["X_train"][:n, :-1], data["y_train"][:n]
+        net = ns["TwoLayerNet"](input_dim=X.shape[1], hidden_dim=100, num_classes=10, weight_scale=1e-4,
+                                reg=0.5, seed=0, dtype=np.float32)
+        W1, W2 = net.params["W1"], net.params["W2"]
+        hidden = np.ones((n, W1.shape[1]), dtype=X.dtype)
+        dscores = np.ones((n, W2.shape[1]), dtype=X.dtype)
+        matmuls = median_time(lambda: (X @ W1, hidden @ W2, hidden.T @ dscores, X.T @ hidden), repeat)
+        full = median_time(lambda: net.loss(X, y), repeat)
+        rows.append((f"two-layer net loss+grads on {n} images / its 4 matrix products",
+                     f"{full * 1e3:.1f} ms / {matmuls * 1e3:.1f} ms", f"{full / matmuls:.2f}", "<= 1.5"))
+    return rows
 
 
 def bench_autograde(data_size, count):
@@ -139,6 +160,7 @@ def main():
     dev = get_cifar10_splits(num_training=49000, num_validation=1000, num_test=1000, num_dev=500)
     rows = bench_naive_vs_vectorized(ns, dev, args.repeat)
     rows += bench_loss_vs_matmul(ns, dev, args.repeat)
+    rows += bench_two_layer_net(dev, args.repeat)
     del dev
     rows += bench_loading(args.repeat)
     rows += bench_notebook("small")
