@@ -104,7 +104,7 @@ def bench_two_layer_net(data, repeat):
     ns = solution_namespace("assignment3")
     rows = []
     for n in (200, data["X_train"].shape[0]):
-        X, y = data["X_train"][:n, :-1], data["y_train"][:n]
+        X, y = np.ascontiguousarray(data["X_train"][:n, :-1]), data["y_train"][:n]
         net = ns["TwoLayerNet"](input_dim=X.shape[1], hidden_dim=100, num_classes=10, weight_scale=1e-4,
                                 reg=0.5, seed=0, dtype=np.float32)
         W1, W2 = net.params["W1"], net.params["W2"]
