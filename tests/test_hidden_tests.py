@@ -93,3 +93,10 @@ def test_each_catalogued_right_answer_passes_its_hidden_check(solutions, assignm
     exec(compile("import numpy as np\n" + variant.source, variant.name, "exec"), namespace)
     check_part(assignment_id, variant.part, namespace[parts_for(assignment_id)[variant.part].target])
     assert "hidden test cases pass" in capsys.readouterr().out
+
+
+def test_an_unimplemented_part_says_so():
+    def svm_loss_naive(W, X, y, reg):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedError, match="svm_loss_naive is not implemented yet"):
+        check_part(A1, "svm_loss_naive", svm_loss_naive)
