@@ -461,4 +461,5 @@ DEPENDS_ON = {
     "sanity_reg_increases_loss": LAYERS + ["two_layer_net_loss"],
     "overfit_small_data": NET + ["train_net"],
     "cifar_training": NET + ["train_net"],
+    "tuning": NET + ["train_net"],
 }
