@@ -50,7 +50,7 @@ def cmd_references(args):
 
 def cmd_demo(args):
     from autograder.demo import run_demo
-    run_demo(args.output, args.data_size, args.timeout)
+    run_demo(args.output, args.data_size, args.timeout, args.jobs)
     return 0
 
 
@@ -94,6 +94,7 @@ def build_parser():
     demo.add_argument("--output", type=Path, default=paths.REPO_ROOT / "demo_output")
     demo.add_argument("--data-size", choices=["full", "small"], default="small")
     demo.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
+    demo.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     demo.set_defaults(run=cmd_demo)
     audit = commands.add_parser("audit", help="grade every catalogued variant and report what was caught")
     audit.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all with a catalog")

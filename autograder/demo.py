@@ -1,7 +1,9 @@
 """`python -m autograder demo`: release, build example submissions, grade them.
 
-The batch: a perfect submission, the untouched release, one submission per
-catalogued bug, a renamed notebook and a damaged one. Grading goes through the
+The batch: a perfect submission, the untouched release, one typical bug per
+graded part (the first one catalogued for it; `all_bugs=True` takes every
+catalogued bug), edited and deleted test cells, a renamed notebook and a damaged
+one. `python -m autograder audit` grades the whole catalog. Grading goes through the
 same `grade` path an instructor uses, into an SQLite gradebook.
 """
 import shutil
@@ -17,14 +19,20 @@ from autograder.variants import variants_for
 DEMO_ASSIGNMENT = "assignment1"
 
 
-def build_demo_batch(batch_root, assignment_id=DEMO_ASSIGNMENT):
+def demo_bugs(assignment_id, all_bugs=False):
+    """The catalogued wrong variants the demo grades: the first of each part, or all."""
+    wrong = [v for v in variants_for(assignment_id) if v.kind == "wrong"]
+    return wrong if all_bugs else list({v.part: v for v in reversed(wrong)}.values())[::-1]
+
+
+def build_demo_batch(batch_root, assignment_id=DEMO_ASSIGNMENT, all_bugs=False):
     """Write the example submissions; return {student_id: what the submission is}."""
     notebook = paths.source_notebooks(assignment_id)[0].stem
     perfect = perfect_notebook(assignment_id, notebook)
     described = {"perfect": "every part solved", "untouched": "the release, nothing filled in"}
     write_submission(batch_root, "perfect", assignment_id, notebook, perfect)
     write_submission(batch_root, "untouched", assignment_id, notebook, released_notebook(assignment_id, notebook))
-    for variant in (v for v in variants_for(assignment_id) if v.kind == "wrong"):
+    for variant in demo_bugs(assignment_id, all_bugs):
         student = f"bug_{variant.name}"
         write_submission(batch_root, student, assignment_id, notebook, with_variant(perfect, variant))
         described[student] = f"{variant.part}: {variant.description}"
@@ -44,7 +52,7 @@ def build_demo_batch(batch_root, assignment_id=DEMO_ASSIGNMENT):
     return described
 
 
-def run_demo(output_dir, data_size="small", cell_timeout=120):
+def run_demo(output_dir, data_size="small", cell_timeout=120, jobs=2):
     output_dir = Path(output_dir)
     shutil.rmtree(output_dir, ignore_errors=True)
     for assignment_id in paths.assignment_ids():
@@ -56,7 +64,7 @@ def run_demo(output_dir, data_size="small", cell_timeout=120):
     for student, what in described.items():
         print(f"  {student:38s} {what}")
     print(f"\nGrading with nbgrader (data size: {data_size}) ...\n")
-    reports = grade(batch, output_dir / "graded", [DEMO_ASSIGNMENT], cell_timeout, data_size=data_size)
+    reports = grade(batch, output_dir / "graded", [DEMO_ASSIGNMENT], cell_timeout, data_size=data_size, jobs=jobs)
     print("\nPer student:")
     for report in sorted(reports, key=lambda r: r.student_id):
         lost = [p.part for p in report.parts if not p.passed]

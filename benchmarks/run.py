@@ -154,7 +154,7 @@ def bench_throughput(data_size="small"):
     from autograder.grade import grade
     rows, per_minute = [], {}
     with tempfile.TemporaryDirectory() as tmp:
-        count = len(build_demo_batch(Path(tmp) / "batch"))
+        count = len(build_demo_batch(Path(tmp) / "batch", all_bugs=True))
         for jobs in (1, 2):
             start = time.perf_counter()
             grade(Path(tmp) / "batch", Path(tmp) / f"out{jobs}", ["assignment1"], cell_timeout=600,

@@ -1,13 +1,14 @@
 """The main job end to end: `python -m autograder demo` on Assignment 1.
 
 Runs real notebooks in real kernels through nbgrader on the reduced data size:
-every catalogued bug loses its own part and only that part."""
+each typical bug loses its own part and only that part."""
 import csv
 import subprocess
 import sys
 
 import pytest
 
+from autograder.demo import demo_bugs
 from autograder.results import assignment_parts
 from autograder.variants import variants_for
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.notebook
 PARTS = [part for parts in assignment_parts("assignment1").values() for part, _, _ in parts]
 POINTS = {part: points for parts in assignment_parts("assignment1").values() for part, _, points in parts}
 FULL = sum(POINTS.values())
+PARTS_WITH_CATALOG = {v.part for v in variants_for("assignment1") if v.kind == "wrong"}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +49,11 @@ def test_untouched_release_runs_and_scores_zero(demo):
     assert "not implemented yet" in demo["rows"]["untouched"]["notes"]
 
 
-@pytest.mark.parametrize("variant", [v for v in variants_for("assignment1") if v.kind == "wrong"],
-                         ids=lambda v: v.name)
+def test_demo_has_one_bug_per_part():
+    assert sorted(v.part for v in demo_bugs("assignment1")) == sorted(PARTS_WITH_CATALOG)
+
+
+@pytest.mark.parametrize("variant", demo_bugs("assignment1"), ids=lambda v: v.name)
 def test_each_bug_loses_its_own_part_and_only_that(demo, variant):
     row = demo["rows"][f"bug_{variant.name}"]
     assert lost_parts(row) == {variant.part}
