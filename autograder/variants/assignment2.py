@@ -187,6 +187,21 @@ def forward_difference_gradient(f, x, h):
     return grad
 '''
 
+FORWARD_NDITER = '''
+def forward_difference_gradient(f, x, h):
+    fx = f(x)
+    grad = np.zeros_like(x, dtype=float)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        old = x[ix]
+        x[ix] = old + h
+        grad[ix] = (f(x) - fx) / h
+        x[ix] = old
+        it.iternext()
+    return grad
+'''
+
 REL_MEAN = '''
 def rel_error(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -400,6 +415,8 @@ VARIANTS = [
             f"{FD}_code", FORWARD_DIVIDE_BY_2H),
     Variant("forward_recompute", FD, "correct", "recomputes f(x) for every coordinate, on copies", "",
             f"{FD}_code", FORWARD_RECOMPUTE),
+    Variant("forward_nditer", FD, "correct", "CS231n's np.nditer loop, f(x) computed once", "",
+            f"{FD}_code", FORWARD_NDITER),
     Variant("rel_mean", RE, "wrong", "averages the elementwise errors", "take the maximum, not the mean",
             f"{RE}_code", REL_MEAN),
     Variant("rel_cs231n", RE, "wrong", "CS231n's |a-b| / max(1e-8, |a|+|b|)",

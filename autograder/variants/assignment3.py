@@ -215,6 +215,8 @@ VARIANTS = [
     correct("affine_forward_matmul", "affine_forward", "uses @ and np.prod for D",
             fix(AFFINE_FORWARD, ("x.reshape(x.shape[0], -1).dot(w) + b",
                                  "x.reshape(x.shape[0], int(np.prod(x.shape[1:]))) @ w + b"))),
+    correct("affine_forward_einsum", "affine_forward", "np.einsum on the flattened rows",
+            fix(AFFINE_FORWARD, ("x.reshape(x.shape[0], -1).dot(w) + b", "np.einsum('nd,dm->nm', np.reshape(x, (len(x), -1)), w) + b"))),
     # affine_backward
     wrong("affine_backward_dx_not_reshaped", "affine_backward", "returns dx of shape (N, D) instead of the shape of x",
           "reshape dx back to x.shape", fix(AFFINE_BACKWARD, ("dout.dot(w.T).reshape(x.shape)", "dout.dot(w.T)"))),
@@ -229,6 +231,15 @@ VARIANTS = [
           fix(AFFINE_BACKWARD, ("dout.dot(w.T).reshape(x.shape)", "(dout.dot(x_rows.T.dot(dout).T)).reshape(x.shape)"))),
     correct("affine_backward_einsum", "affine_backward", "computes the products with np.einsum",
             fix(AFFINE_BACKWARD, ("x_rows.T.dot(dout)", "np.einsum('nd,nm->dm', x_rows, dout)"))),
+    correct("affine_backward_other_order", "affine_backward", "db first, then dw and dx with @",
+            '''
+def affine_backward(dout, cache):
+    x, w, b = cache
+    db = dout.sum(axis=0)
+    dw = np.reshape(x, (x.shape[0], -1)).T @ dout
+    dx = np.reshape(dout @ w.T, x.shape)
+    return dx, dw, db
+'''),
     # relu_forward
     wrong("relu_forward_abs", "relu_forward", "returns |x| instead of max(0, x)", "negative inputs give 0, not -x",
           fix(RELU_FORWARD, ("np.maximum(0, x)", "np.abs(x)"))),
@@ -238,6 +249,7 @@ VARIANTS = [
           "make a new array: x[x < 0] = 0 changes the input the cache should keep",
           fix(RELU_FORWARD, ("    out = np.maximum(0, x)\n", "    x[x < 0] = 0\n    out = x\n"))),
     correct("relu_forward_mask", "relu_forward", "multiplies by a mask", fix(RELU_FORWARD, ("np.maximum(0, x)", "x * (x > 0)"))),
+    correct("relu_forward_clip", "relu_forward", "np.clip from below", fix(RELU_FORWARD, ("np.maximum(0, x)", "np.clip(x, 0, None)"))),
     # relu_backward
     wrong("relu_backward_kink_passes", "relu_backward", "lets the gradient through at x == 0 (x >= 0)",
           "use x > 0: at the kink the gradient is 0 in this course", fix(RELU_BACKWARD, ("x > 0", "x >= 0"))),
@@ -247,6 +259,8 @@ VARIANTS = [
     wrong("relu_backward_masks_by_dout", "relu_backward", "masks with the sign of dout instead of x",
           "the gate is open where the forward input x was positive", fix(RELU_BACKWARD, ("dout * (x > 0)", "dout * (dout > 0)"))),
     correct("relu_backward_where", "relu_backward", "np.where", fix(RELU_BACKWARD, ("dout * (x > 0)", "np.where(x > 0, dout, 0)"))),
+    correct("relu_backward_copy_and_zero", "relu_backward", "copies dout and zeroes it where x <= 0",
+            fix(RELU_BACKWARD, ("    dx = dout * (x > 0)\n", "    dx = dout.copy()\n    dx[x <= 0] = 0\n"))),
     # softmax_loss
     wrong("softmax_loss_unstable", "softmax_loss", "exponentiates raw scores: overflows for scores around 1e3",
           "subtract each row's max score before np.exp",
@@ -269,6 +283,20 @@ def softmax_loss(scores, y):
     loss = np.mean(np.log(e.sum(axis=1)) - shifted[np.arange(N), y])
     p[np.arange(N), y] -= 1
     return loss, p / N
+'''),
+    correct("softmax_loss_loops", "softmax_loss", "a loop over the examples, with log-probabilities",
+            '''
+def softmax_loss(scores, y):
+    N = scores.shape[0]
+    loss = 0.0
+    dscores = np.zeros_like(scores)
+    for n in range(N):
+        s = scores[n] - np.max(scores[n])
+        log_sum = np.log(np.sum(np.exp(s)))
+        loss -= s[y[n]] - log_sum
+        dscores[n] = np.exp(s - log_sum)
+        dscores[n, y[n]] -= 1
+    return loss / N, dscores / N
 '''),
     # svm_loss
     wrong("svm_loss_counts_correct_class", "svm_loss", "counts the margin of the correct class (adds 1 per example)",
@@ -298,6 +326,17 @@ def svm_loss(scores, y):
     return loss / N, dscores / N
 '''),
     # conv1d_forward
+    correct("svm_loss_one_hot", "svm_loss", "a boolean one-hot mask instead of fancy indexing",
+            '''
+def svm_loss(scores, y):
+    N, C = scores.shape
+    one_hot = np.eye(C, dtype=bool)[y]
+    correct = scores[one_hot][:, None]
+    margins = np.where(one_hot, 0, np.maximum(0, scores - correct + 1))
+    positive = (margins > 0).astype(scores.dtype)
+    dscores = positive - one_hot * positive.sum(axis=1, keepdims=True)
+    return margins.sum() / N, dscores / N
+'''),
     wrong("conv1d_forward_flipped", "conv1d_forward", "a true convolution: flips the filter (np.convolve)",
           "out[i] = sum_k w[k] x[i + k], without flipping w", fix(CONV1D_FORWARD, ("np.sum(w * x[i:i + K])", "np.sum(w[::-1] * x[i:i + K])"))),
     wrong("conv1d_forward_one_short", "conv1d_forward", "computes L - K outputs instead of L - K + 1",
@@ -307,6 +346,9 @@ def svm_loss(scores, y):
     correct("conv1d_forward_correlate", "conv1d_forward", "np.correlate",
             fix(CONV1D_FORWARD, ("np.array([np.sum(w * x[i:i + K]) for i in range(L - K + 1)], dtype=np.result_type(x, w))",
                                  "np.correlate(x, w, mode='valid')"))),
+    correct("conv1d_forward_windows", "conv1d_forward", "a sliding-window view times the filter",
+            fix(CONV1D_FORWARD, ("np.array([np.sum(w * x[i:i + K]) for i in range(L - K + 1)], dtype=np.result_type(x, w))",
+                                 "np.lib.stride_tricks.sliding_window_view(x, K) @ w"))),
     # conv1d_backward
     wrong("conv1d_backward_dx_overwrites", "conv1d_backward", "assigns dx windows instead of adding (windows overlap)",
           "use += for dx[i:i+K]: each x[j] is used by several outputs", fix(CONV1D_BACKWARD, ("dx[i:i + K] += dout[i] * w", "dx[i:i + K] = dout[i] * w"))),
@@ -321,6 +363,18 @@ def svm_loss(scores, y):
 def conv1d_backward(dout, cache):
     x, w = cache
     return np.convolve(dout, w, mode="full"), np.correlate(x, dout, mode="valid")
+'''),
+    correct("conv1d_backward_loop_over_taps", "conv1d_backward", "loops over the K taps instead of the positions",
+            '''
+def conv1d_backward(dout, cache):
+    x, w = cache
+    M = dout.shape[0]
+    dx = np.zeros_like(x)
+    dw = np.zeros_like(w)
+    for k in range(w.shape[0]):
+        dw[k] = np.dot(dout, x[k:k + M])
+        dx[k:k + M] += w[k] * dout
+    return dx, dw
 '''),
     # conv2d_naive_forward
     wrong("conv2d_forward_ignores_stride", "conv2d_naive_forward", "moves the window by one pixel whatever the stride",
@@ -337,6 +391,24 @@ def conv1d_backward(dout, cache):
     correct("conv2d_forward_tensordot", "conv2d_naive_forward", "one tensordot per output position",
             fix(CONV2D_FORWARD, ("    for n in range(N):\n        for f in range(F):\n            for i in range(H_out):\n                for j in range(W_out):\n                    window = x_padded[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]\n                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]\n",
                                  "    for i in range(H_out):\n        for j in range(W_out):\n            window = x_padded[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]\n            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b\n"))),
+    correct("conv2d_forward_rows", "conv2d_naive_forward", "pads by hand and multiplies flattened filters by each patch",
+            '''
+def conv2d_naive_forward(x, w, b, stride=1, pad=0):
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    xp = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=x.dtype)
+    xp[:, :, pad:pad + H, pad:pad + W] = x
+    w_rows = w.reshape(F, -1)
+    out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w, b))
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                patch = xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW].reshape(-1)
+                out[n, :, i, j] = w_rows @ patch + b
+    return out, (x, w, b, stride, pad)
+'''),
     # conv2d_naive_backward
     wrong("conv2d_backward_dx_padded", "conv2d_naive_backward", "returns the padded dx",
           "cut the padding away: dx_padded[:, :, pad:pad + H, pad:pad + W]",
@@ -364,6 +436,26 @@ def conv2d_naive_backward(dout, cache):
             window = xp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
             dw += np.tensordot(dout[:, :, i, j], window, axes=([0], [0]))
             dxp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += np.tensordot(dout[:, :, i, j], w, axes=([1], [0]))
+    return dxp[:, :, pad:pad + H, pad:pad + W], dw, dout.sum(axis=(0, 2, 3))
+'''),
+    correct("conv2d_backward_per_example", "conv2d_naive_backward", "pads by hand; all filters of a position at once",
+            '''
+def conv2d_naive_backward(dout, cache):
+    x, w, b, stride, pad = cache
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    xp = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=x.dtype)
+    xp[:, :, pad:pad + H, pad:pad + W] = x
+    dxp = np.zeros_like(xp)
+    dw = np.zeros_like(w)
+    w_rows = w.reshape(F, -1)
+    for n in range(N):
+        for i in range(dout.shape[2]):
+            for j in range(dout.shape[3]):
+                r, c = i * stride, j * stride
+                g = dout[n, :, i, j]
+                dw += g[:, None, None, None] * xp[n, :, r:r + HH, c:c + WW]
+                dxp[n, :, r:r + HH, c:c + WW] += (g @ w_rows).reshape(C, HH, WW)
     return dxp[:, :, pad:pad + H, pad:pad + W], dw, dout.sum(axis=(0, 2, 3))
 '''),
     # TwoLayerNet.loss
@@ -411,6 +503,9 @@ def conv2d_naive_backward(dout, cache):
         dh = (dscores @ W2.T) * (h > 0)
         dW1, db1 = X2.T @ dh, dh.sum(axis=0)
 """)), NET_CELL),
+    correct("net_first_layer_without_dx", "two_layer_net_loss", "computes dW1 and db1 directly, skipping the unused dx",
+            fix(TWO_LAYER_NET, ("        _, dW1, db1 = affine_backward(dhidden, affine1_cache)\n",
+                                "        dW1, db1 = X.reshape(X.shape[0], -1).T @ dhidden, dhidden.sum(axis=0)\n")), NET_CELL),
     # TwoLayerNet.predict
     wrong("predict_axis_0", "two_layer_net_predict", "takes the argmax over the examples (axis 0)",
           "one label per row: argmax over axis 1", fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "np.argmax(self.loss(X), axis=0)")), NET_CELL),
@@ -420,6 +515,8 @@ def conv2d_naive_backward(dout, cache):
           "the predicted class has the highest score", fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "np.argmin(self.loss(X), axis=1)")), NET_CELL),
     correct("predict_method_argmax", "two_layer_net_predict", "uses the array method argmax",
             fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "self.loss(X).argmax(axis=1)")), NET_CELL),
+    correct("predict_loop", "two_layer_net_predict", "a loop over the rows of the scores",
+            fix(TWO_LAYER_NET, ("np.argmax(self.loss(X), axis=1)", "np.array([int(np.argmax(row)) for row in self.loss(X)])")), NET_CELL),
     # train_net
     wrong("train_no_decay", "train_net", "never decays the learning rate", "multiply learning_rate by learning_rate_decay after each epoch",
           fix(TRAIN_NET, ("            learning_rate *= learning_rate_decay\n", ""))),
@@ -454,4 +551,8 @@ def train_net(model, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay
         learning_rate *= learning_rate_decay
     return history
 '''),
+    correct("train_in_place_items", "train_net", "updates the parameters in place through items()",
+            fix(TRAIN_NET, ("        for name in model.params:\n            model.params[name] -= learning_rate * grads[name]\n",
+                            "        for name, param in model.params.items():\n            param -= learning_rate * grads[name]\n"),
+                ("if (it + 1) % iterations_per_epoch == 0:", "if it % iterations_per_epoch == iterations_per_epoch - 1:"))),
 ]
