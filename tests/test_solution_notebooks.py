@@ -4,6 +4,7 @@ in the `full` tier."""
 import pytest
 
 from autograder import paths
+from autograder.grade import kernel_settings
 from coursekit.check import part_verdicts, run_notebook
 
 pytestmark = pytest.mark.notebook
@@ -17,7 +18,11 @@ def errors_in(nb):
 
 
 def run_at_size(path, size, monkeypatch):
-    monkeypatch.setenv("COURSE_DATA_SIZE", size)
+    """Run in the kernel environment the grader uses: the data size and one BLAS thread
+    (on a busy machine, multi-threaded BLAS runs the small matrix products of a
+    training loop many times slower)."""
+    for name, value in kernel_settings(size).items():
+        monkeypatch.setenv(name, value)
     return run_notebook(path, timeout=1200)
 
 
