@@ -51,7 +51,8 @@ def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
     """Run the repaired notebook; return {dependent part: passed} for the blamed parts."""
     parts = parts_for(assignment_id)
     references = solution_cells(assignment_id, notebook)
-    to_replace = {parts[d].cell for deps in blamed.values() for d in deps}
+    # A dependency without hidden cases (an experiment) is the solution cell `<part>_code`.
+    to_replace = {parts[d].cell if d in parts else f"{d}_code" for deps in blamed.values() for d in deps}
     nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
                  graded_path.parent, cell_timeout)
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}

@@ -11,7 +11,6 @@ import numpy as np
 
 from autograder import paths
 from autograder.cases import parts_for
-from autograder.solution_code import solution_digest, solution_namespace
 
 FORMAT_VERSION = 1
 
@@ -27,6 +26,7 @@ def decode(entry):
 
 def compute_references(assignment_id):
     """Run every case through the solutions; return {part: {case name: {output: value}}}."""
+    from autograder.solution_code import solution_namespace   # nbformat: slow to import, not needed to grade
     namespace = solution_namespace(assignment_id)
     result = {}
     for part_name, part in parts_for(assignment_id).items():
@@ -37,6 +37,7 @@ def compute_references(assignment_id):
 
 def write_references(assignment_id):
     """Regenerate the reference file of one assignment; return its path."""
+    from autograder.solution_code import solution_digest
     computed = compute_references(assignment_id)
     document = {
         "assignment": assignment_id,
