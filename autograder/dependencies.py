@@ -47,11 +47,17 @@ def repaired_notebook(graded_path, replacements):
     return nb
 
 
+def dependency_cell(parts, part):
+    """grade_id of the solution cell a dependency lives in: its target's cell, or, for a part
+    without hidden cases (an experiment, e.g. Assignment 5's search worker), `<part>_code`."""
+    return parts[part].cell if part in parts else f"{part}_code"
+
+
 def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
     """Run the repaired notebook; return {dependent part: passed} for the blamed parts."""
     parts = parts_for(assignment_id)
     references = solution_cells(assignment_id, notebook)
-    to_replace = {parts[d].cell for deps in blamed.values() for d in deps}
+    to_replace = {dependency_cell(parts, d) for deps in blamed.values() for d in deps}
     nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
                  graded_path.parent, cell_timeout)
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}

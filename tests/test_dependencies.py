@@ -1,5 +1,10 @@
 """Which failed parts are re-graded with the reference in place of a failed dependency."""
-from autograder.dependencies import blamed_dependencies
+import pytest
+
+from autograder import paths
+from autograder.cases import dependencies_for, parts_for
+from autograder.dependencies import blamed_dependencies, dependency_cell
+from autograder.examples import solution_cells
 from autograder.results import PartResult
 
 
@@ -9,3 +14,13 @@ def test_a_failed_dependency_is_blamed_only_for_attempted_dependents():
     depends_on = {"sanity": ["loss"], "search": ["loss", "other"], "other": ["loss"]}
     assert blamed_dependencies(results, depends_on, lambda part: True) == {"sanity": ["loss"], "search": ["loss"]}
     assert blamed_dependencies(results, depends_on, lambda part: part != "search") == {"sanity": ["loss"]}
+
+
+@pytest.mark.parametrize("assignment_id", [a for a in paths.assignment_ids() if dependencies_for(a)])
+def test_every_dependency_names_a_solution_cell_of_the_source(assignment_id):
+    cells = {grade_id for notebook in paths.source_notebooks(assignment_id)
+             for grade_id in solution_cells(assignment_id, notebook.stem)}
+    parts = parts_for(assignment_id)
+    for dependent, dependencies in dependencies_for(assignment_id).items():
+        for dependency in dependencies:
+            assert dependency_cell(parts, dependency) in cells, f"{dependent} depends on {dependency}"
