@@ -293,6 +293,12 @@ def adadelta(w, dw, config=None):
             fix(ADAM, ('    config["t"] += 1\n    t = config["t"]\n', '    t = config["t"] + 1\n    config["t"] = t\n'),
                 ('beta1 * config["m"] + (1 - beta1) * dw', 'config["m"] + (1 - beta1) * (dw - config["m"])'),
                 ('beta2 * config["v"] + (1 - beta2) * dw ** 2', 'config["v"] + (1 - beta2) * (dw * dw - config["v"])'))),
+    correct("adam_in_place", "adam", "updates the moments and w in place, as CS231n's starter code allows",
+            fix(ADAM, ('    config["m"] = beta1 * config["m"] + (1 - beta1) * dw\n    config["v"] = beta2 * config["v"] + (1 - beta2) * dw ** 2\n',
+                       '    config["m"] = config["m"] * beta1\n    config["m"] += (1 - beta1) * dw\n'
+                       '    config["v"] = config["v"] * beta2\n    config["v"] += (1 - beta2) * dw * dw\n'),
+                ('    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])\n',
+                 '    w -= config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])\n    next_w = w\n'))),
     # exponentially_weighted_average
     wrong("ewa_never_corrected", "exponentially_weighted_average", "never applies the bias correction",
           "when bias_correction is True, divide v_t by 1 - beta**t",
