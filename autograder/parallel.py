@@ -27,6 +27,7 @@ class Outcome:
     notes: list
     scores: dict = field(default_factory=dict)     # notebook -> {grade_id: (auto, manual)}
     notebooks: dict = field(default_factory=dict)  # notebook -> graded notebook text
+    finished: bool = True  # False when the worker crashed: a rerun grades it again
 
 
 def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_paths):
@@ -54,12 +55,15 @@ def grade_one(submission):
 
 
 def record(grader, submission, outcome):
-    """Write one worker's outcome into the parent's course folder and gradebook (one transaction)."""
+    """Write one worker's outcome into the parent's course folder and gradebook: the
+    scores and (unless the worker crashed) the journal's finished mark in one transaction."""
     for notebook, text in outcome.notebooks.items():
         path = grader.graded_path(submission, notebook)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores)
+    mark = lambda session: grader.journal.write(session, submission, outcome.results, outcome.notes)
+    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores,
+                  mark if outcome.finished else None)
 
 
 def failed_outcome(submission, grader, error):
@@ -67,24 +71,31 @@ def failed_outcome(submission, grader, error):
     reason = f"grading failed in a worker process: {type(error).__name__}: {error}"
     results = [r for parts in grader.parts[submission.assignment_id].values()
                for r in zero_results(submission.assignment_id, parts, reason)]
-    return Outcome(results, [f"{submission.assignment_id}: {reason}"])
+    return Outcome(results, [f"{submission.assignment_id}: {reason}"], finished=False)
 
 
 def grade_in_workers(grader, submissions, data_size, jobs, quiet):
     """Grade `submissions` in `jobs` processes; return [(results, notes)] in submission order."""
-    from autograder.grade import progress
     context = multiprocessing.get_context("spawn")  # no fork of a process holding ZMQ sockets
-    outcomes = [None] * len(submissions)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
                              initargs=(grader.output_dir / "workers", grader.assignment_ids,
                                        grader.cell_timeout, data_size,
                                        {name: getattr(paths, name) for name in SHARED_PATHS})) as pool:
         futures = {pool.submit(grade_one, s): i for i, s in enumerate(submissions)}
-        for future in progress(as_completed(futures), quiet, total=len(futures)):
-            i = futures[future]
-            try:
-                outcomes[i] = future.result()
-            except Exception as error:  # a crashed worker costs only its submission
-                outcomes[i] = failed_outcome(submissions[i], grader, error)
-            record(grader, submissions[i], outcomes[i])
+        return collect(grader, submissions, futures, as_completed, quiet)
+
+
+def collect(grader, submissions, futures, completed, quiet):
+    """Record each outcome as its future completes (the single writer); return
+    [(results, notes)] in submission order. futures: future -> index in
+    submissions; completed: the as_completed of the futures' library."""
+    from autograder.grade import progress
+    outcomes = [None] * len(submissions)
+    for future in progress(completed(futures), quiet, total=len(futures)):
+        i = futures[future]
+        try:
+            outcomes[i] = future.result()
+        except Exception as error:  # a crashed worker costs only its submission
+            outcomes[i] = failed_outcome(submissions[i], grader, error)
+        record(grader, submissions[i], outcomes[i])
     return [(o.results, o.notes) for o in outcomes]

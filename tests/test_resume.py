@@ -1,0 +1,91 @@
+"""Crash safety: a grader killed with SIGKILL mid-batch, then run again, finishes
+the batch with every grade present once and a consistent gradebook; a rerun
+grades only the unfinished submissions unless --force."""
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.examples import perfect_notebook, write_submission
+from autograder.grade import Grader, grade
+from batch_checks import finished_count, gradebook_totals
+from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, NOTEBOOK, toy_course, write_toy_batch
+
+pytestmark = pytest.mark.notebook
+
+KINDS = ("missing", "perfect", "untouched", "wrong_mul")  # graded in this (student id) order
+TOY_GRADER = Path(__file__).resolve().parent / "toy_grader.py"
+
+
+def run_toy_grader(root, output, *options):
+    """Grade root/batch in a separate process; return its exit code."""
+    return subprocess.run([sys.executable, str(TOY_GRADER), str(root), str(root / "batch"), str(output),
+                           ASSIGNMENT, *options], capture_output=True, text=True).returncode
+
+
+def crash_then_resume(root, output, db_url, counting_grader, kill_after=2):
+    """Kill a grader after `kill_after` finished submissions, then rerun in this
+    process; return the students the rerun graded."""
+    code = run_toy_grader(root, output, "--db-url", db_url, "--kill-after", str(kill_after))
+    assert code == -signal.SIGKILL
+    assert finished_count(db_url, ASSIGNMENT) == kill_after
+    grade(root / "batch", output, [ASSIGNMENT], cell_timeout=5, db_url=db_url, quiet=True)
+    return list(counting_grader)
+
+
+@pytest.fixture
+def counting_grader(monkeypatch):
+    """The students whose submission Grader.grade_submission grades, in order."""
+    graded = []
+    original = Grader.grade_submission
+
+    def counted(self, submission):
+        graded.append(submission.student_id)
+        return original(self, submission)
+
+    monkeypatch.setattr(Grader, "grade_submission", counted)
+    return graded
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("resume")
+    with toy_course(root):
+        write_toy_batch(root / "batch", KINDS)
+        yield root
+
+
+def test_sigkill_mid_batch_then_rerun_completes_without_duplicates(course, counting_grader):
+    output = course / "crashed"
+    db_url = f"sqlite:///{output / 'gradebook.db'}"
+    regraded = crash_then_resume(course, output, db_url, counting_grader)
+    # missing and perfect were finished; untouched was graded into the gradebook
+    # when the grader died, so the rerun grades it again, and wrong_mul.
+    assert regraded == ["untouched", "wrong_mul"]
+    totals, rows = gradebook_totals(db_url, ASSIGNMENT)
+    assert totals == {s: EXPECTED_TOTALS[s] for s in KINDS} and rows == len(KINDS)
+    assert finished_count(db_url, ASSIGNMENT) == len(KINDS)
+    resumed_csv = (output / "grades.csv").read_text()
+    assert resumed_csv.count("\n") == len(KINDS) + 1
+
+    counting_grader.clear()
+    grade(course / "batch", output, [ASSIGNMENT], cell_timeout=5, quiet=True)
+    assert counting_grader == [] and (output / "grades.csv").read_text() == resumed_csv
+
+    grade(course / "batch", output, [ASSIGNMENT], cell_timeout=5, quiet=True, force=True)
+    assert sorted(counting_grader) == sorted(KINDS)
+    assert (output / "grades.csv").read_text() == resumed_csv
+    assert gradebook_totals(db_url, ASSIGNMENT) == (totals, rows)
+
+
+def test_a_changed_submission_is_graded_again(course, counting_grader, tmp_path):
+    output = tmp_path / "out"
+    grade(course / "batch", output, [ASSIGNMENT], cell_timeout=5, quiet=True)
+    counting_grader.clear()
+    fixed = shutil.copytree(course / "batch", tmp_path / "batch_fixed")
+    write_submission(fixed, "wrong_mul", ASSIGNMENT, NOTEBOOK, perfect_notebook(ASSIGNMENT, NOTEBOOK))
+    reports = {r.student_id: r for r in grade(fixed, output, [ASSIGNMENT], cell_timeout=5, quiet=True)}
+    assert counting_grader == ["wrong_mul"] and reports["wrong_mul"].total == 5
