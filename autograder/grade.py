@@ -25,7 +25,7 @@ from tqdm import tqdm
 from autograder import paths
 from autograder.dependencies import count_bugs_once
 from autograder.feedback import write_feedback
-from autograder.gradebook import add_students, record_scores, schema_lock
+from autograder.gradebook import add_students, record_scores, schema_lock, with_driver
 from autograder.intake import collect_submissions, open_batch
 from autograder.journal import Journal
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
@@ -87,7 +87,7 @@ class Grader:
         self.output_dir = Path(output_dir).resolve()
         self.course_root = self.output_dir / "course"
         self.assignment_ids = list(assignment_ids or paths.assignment_ids())
-        self.db_url = db_url or f"sqlite:///{self.output_dir / 'gradebook.db'}"
+        self.db_url = with_driver(db_url) if db_url else f"sqlite:///{self.output_dir / 'gradebook.db'}"
         self.cell_timeout = cell_timeout
         self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout))
         self.parts = {a: assignment_parts(a) for a in self.assignment_ids}

@@ -12,6 +12,12 @@ from autograder.nbgrader_setup import COURSE_ID
 SCHEMA_LOCK_KEY = 7231  # any fixed number: the advisory lock all our graders agree on
 
 
+def with_driver(db_url):
+    """A PostgreSQL URL without a driver names psycopg2, the one requirements.txt installs
+    (SQLAlchemy's own default is psycopg 3)."""
+    return "postgresql+psycopg2://" + db_url[len("postgresql://"):] if db_url.startswith("postgresql://") else db_url
+
+
 def record_scores(db_url, submission, notebooks, scores, finished=None):
     """Record one submission in one transaction.
 

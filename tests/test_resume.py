@@ -2,52 +2,18 @@
 the batch with every grade present once and a consistent gradebook; a rerun
 grades only the unfinished submissions unless --force."""
 import shutil
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from autograder.examples import perfect_notebook, write_submission
-from autograder.grade import Grader, grade
+from autograder.grade import grade
 from batch_checks import finished_count, gradebook_totals
 from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, NOTEBOOK, toy_course, write_toy_batch
+from toy_grader import crash_then_resume
 
 pytestmark = pytest.mark.notebook
 
 KINDS = ("missing", "perfect", "untouched", "wrong_mul")  # graded in this (student id) order
-TOY_GRADER = Path(__file__).resolve().parent / "toy_grader.py"
-
-
-def run_toy_grader(root, output, *options):
-    """Grade root/batch in a separate process; return its exit code."""
-    return subprocess.run([sys.executable, str(TOY_GRADER), str(root), str(root / "batch"), str(output),
-                           ASSIGNMENT, *options], capture_output=True, text=True).returncode
-
-
-def crash_then_resume(root, output, db_url, counting_grader, kill_after=2):
-    """Kill a grader after `kill_after` finished submissions, then rerun in this
-    process; return the students the rerun graded."""
-    code = run_toy_grader(root, output, "--db-url", db_url, "--kill-after", str(kill_after))
-    assert code == -signal.SIGKILL
-    assert finished_count(db_url, ASSIGNMENT) == kill_after
-    grade(root / "batch", output, [ASSIGNMENT], cell_timeout=5, db_url=db_url, quiet=True)
-    return list(counting_grader)
-
-
-@pytest.fixture
-def counting_grader(monkeypatch):
-    """The students whose submission Grader.grade_submission grades, in order."""
-    graded = []
-    original = Grader.grade_submission
-
-    def counted(self, submission):
-        graded.append(submission.student_id)
-        return original(self, submission)
-
-    monkeypatch.setattr(Grader, "grade_submission", counted)
-    return graded
 
 
 @pytest.fixture(scope="module")

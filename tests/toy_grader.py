@@ -10,21 +10,44 @@ is marked finished: the worst moment for a crash, and a deterministic one.
 import argparse
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from batch_checks import finished_count  # noqa: E402
+from toy_assignment import ASSIGNMENT  # noqa: E402
 
-def kill_after(finished_count):
+TOY_GRADER = Path(__file__).resolve()
+
+
+def run_toy_grader(root, output, *options, assignment=ASSIGNMENT):
+    """Grade root/batch in a separate process; return its exit code."""
+    return subprocess.run([sys.executable, str(TOY_GRADER), str(root), str(root / "batch"), str(output),
+                           assignment, *options], capture_output=True, text=True).returncode
+
+
+def crash_then_resume(root, output, db_url, counting_grader, kill_after=2):
+    """Kill a grader after `kill_after` finished submissions, then rerun in this
+    process; return the students the rerun graded."""
+    from autograder.grade import grade
+    code = run_toy_grader(root, output, "--db-url", db_url, "--kill-after", str(kill_after))
+    assert code == -signal.SIGKILL
+    assert finished_count(db_url, ASSIGNMENT) == kill_after
+    grade(root / "batch", output, [ASSIGNMENT], cell_timeout=5, db_url=db_url, quiet=True)
+    return list(counting_grader)
+
+
+def kill_after(count):
     """Make this process SIGKILL itself while the submission after the first
-    `finished_count` is graded but not yet marked finished."""
+    `count` is graded but not yet marked finished."""
     from autograder.journal import Journal
     original_mark = Journal.mark
     marked = []
 
     def mark(self, submission, results, notes):
-        if len(marked) == finished_count:
+        if len(marked) == count:
             os.kill(os.getpid(), signal.SIGKILL)
         original_mark(self, submission, results, notes)
         marked.append(submission.student_id)
