@@ -6,8 +6,10 @@ parent process is the only writer of the real gradebook: it records each
 finished submission in one transaction and keeps its graded notebooks, so the
 result is the same as grading with one process.
 """
+import ctypes
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from autograder import paths
 from autograder.gradebook import record_scores
 
 SHARED_PATHS = ("SOLUTIONS_DIR", "ASSIGNMENTS_DIR", "REFERENCES_DIR")
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 _worker = None  # the Grader of this worker process
 
@@ -40,6 +43,20 @@ def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_path
     os.environ.update(kernel_settings(data_size))
     _worker = Grader(Path(work_root) / f"worker-{os.getpid()}", assignment_ids, cell_timeout)
     _worker.prepare()
+
+
+def exit_with_parent():
+    """On Linux, end this worker (SIGTERM) when the grader that started it dies, even
+    by SIGKILL: otherwise it would live on, grading for nobody, beside the rerun."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+
+def start_pool_worker(*args):
+    exit_with_parent()
+    start_worker(*args)
 
 
 def grade_one(submission):
@@ -77,7 +94,7 @@ def failed_outcome(submission, grader, error):
 def grade_in_workers(grader, submissions, data_size, jobs, quiet):
     """Grade `submissions` in `jobs` processes; return [(results, notes)] in submission order."""
     context = multiprocessing.get_context("spawn")  # no fork of a process holding ZMQ sockets
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_pool_worker,
                              initargs=(grader.output_dir / "workers", grader.assignment_ids,
                                        grader.cell_timeout, data_size,
                                        {name: getattr(paths, name) for name in SHARED_PATHS})) as pool:

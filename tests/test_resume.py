@@ -1,7 +1,10 @@
 """Crash safety: a grader killed with SIGKILL mid-batch, then run again, finishes
 the batch with every grade present once and a consistent gradebook; a rerun
 grades only the unfinished submissions unless --force."""
+import os
+import select
 import shutil
+import signal
 
 import pytest
 
@@ -55,3 +58,31 @@ def test_a_changed_submission_is_graded_again(course, counting_grader, tmp_path)
     write_submission(fixed, "wrong_mul", ASSIGNMENT, NOTEBOOK, perfect_notebook(ASSIGNMENT, NOTEBOOK))
     reports = {r.student_id: r for r in grade(fixed, output, [ASSIGNMENT], cell_timeout=5, quiet=True)}
     assert counting_grader == ["wrong_mul"] and reports["wrong_mul"].total == 5
+
+
+def ends_within(pid, seconds):
+    """Wait (on a pidfd, no polling) until process `pid` has ended; False after `seconds`."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], seconds)[0])
+    finally:
+        os.close(handle)
+
+
+def test_killed_parallel_grader_leaves_no_worker_behind_and_resumes(course, tmp_path, counting_grader):
+    output = tmp_path / "crashed_jobs2"
+    db_url = f"sqlite:///{output / 'gradebook.db'}"
+    regraded = crash_then_resume(course, output, db_url, counting_grader, kill_after=1, jobs=2)
+    assert len(regraded) == len(KINDS) - 1
+    crashed_workers = [int(p.name.split("-")[1]) for p in (output / "workers").glob("worker-*")]
+    assert len(crashed_workers) == 2
+    left_behind = [pid for pid in crashed_workers if not ends_within(pid, 30)]
+    for pid in left_behind:
+        os.kill(pid, signal.SIGKILL)
+    assert not left_behind, "worker processes outlived the killed grader"
+    totals, rows = gradebook_totals(db_url, ASSIGNMENT)
+    assert totals == {s: EXPECTED_TOTALS[s] for s in KINDS} and rows == len(KINDS)
+    assert finished_count(db_url, ASSIGNMENT) == len(KINDS)

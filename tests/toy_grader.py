@@ -4,14 +4,16 @@
                                [--kill-after N]
 
 --kill-after N: once N submissions are finished, the process grades the next
-one (nbgrader commits its scores) and SIGKILLs itself before that submission
-is marked finished: the worst moment for a crash, and a deterministic one.
+one (with --jobs 1, nbgrader commits its scores) and SIGKILLs itself before
+that submission is marked finished: the worst moment for a crash, and a
+deterministic one.
 """
 import argparse
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,16 +25,18 @@ TOY_GRADER = Path(__file__).resolve()
 
 
 def run_toy_grader(root, output, *options, assignment=ASSIGNMENT):
-    """Grade root/batch in a separate process; return its exit code."""
-    return subprocess.run([sys.executable, str(TOY_GRADER), str(root), str(root / "batch"), str(output),
-                           assignment, *options], capture_output=True, text=True).returncode
+    """Grade root/batch in a separate process; return its exit code. Its output goes
+    to a file, not a pipe: a worker it left behind would hold a pipe open forever."""
+    with tempfile.TemporaryFile() as log:
+        return subprocess.run([sys.executable, str(TOY_GRADER), str(root), str(root / "batch"), str(output),
+                               assignment, *options], stdout=log, stderr=subprocess.STDOUT).returncode
 
 
-def crash_then_resume(root, output, db_url, counting_grader, kill_after=2):
-    """Kill a grader after `kill_after` finished submissions, then rerun in this
-    process; return the students the rerun graded."""
+def crash_then_resume(root, output, db_url, counting_grader, kill_after=2, jobs=1):
+    """Kill a grader (grading with `jobs` processes) after `kill_after` finished
+    submissions, then rerun in this process; return the students the rerun graded."""
     from autograder.grade import grade
-    code = run_toy_grader(root, output, "--db-url", db_url, "--kill-after", str(kill_after))
+    code = run_toy_grader(root, output, "--db-url", db_url, "--kill-after", str(kill_after), "--jobs", str(jobs))
     assert code == -signal.SIGKILL
     assert finished_count(db_url, ASSIGNMENT) == kill_after
     grade(root / "batch", output, [ASSIGNMENT], cell_timeout=5, db_url=db_url, quiet=True)
@@ -43,16 +47,16 @@ def kill_after(count):
     """Make this process SIGKILL itself while the submission after the first
     `count` is graded but not yet marked finished."""
     from autograder.journal import Journal
-    original_mark = Journal.mark
+    original_write = Journal.write
     marked = []
 
-    def mark(self, submission, results, notes):
+    def write(self, connection, submission, results, notes):
         if len(marked) == count:
             os.kill(os.getpid(), signal.SIGKILL)
-        original_mark(self, submission, results, notes)
+        original_write(self, connection, submission, results, notes)
         marked.append(submission.student_id)
 
-    Journal.mark = mark
+    Journal.write = write
 
 
 def main():
