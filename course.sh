@@ -55,7 +55,7 @@ command=${1:-help}
 [ $# -gt 0 ] && shift
 case "$command" in
     demo)  ensure_venv; ensure_data; exec "$PY" -m autograder demo "$@" ;;
-    test)  ensure_venv; ensure_data; exec "$PY" -m pytest "$@" ;;
+    test)  ensure_venv; ensure_data; exec bash tests/with_postgres.sh "$PY" -m pytest "$@" ;;
     bench) ensure_venv; ensure_data; exec "$PY" benchmarks/run.py "$@" ;;
     data)  ensure_venv; ensure_data ;;
     *)     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; [ "$command" = help ] ;;

@@ -31,7 +31,7 @@ def cmd_release(args):
 def cmd_grade(args):
     from autograder.grade import grade
     grade(args.submissions, args.output, args.assignment, args.timeout, args.db_url, args.data_size,
-          jobs=args.jobs)
+          jobs=args.jobs, cluster=args.cluster, force=args.force)
     return 0
 
 
@@ -79,6 +79,10 @@ def build_parser():
                        help="data size the notebooks run on (default: COURSE_DATA_SIZE, else full)")
     grade.add_argument("--jobs", type=int, default=1,
                        help="grade in this many worker processes (default 1; use the number of cores)")
+    grade.add_argument("--cluster", metavar="ADDRESS",
+                       help="grade on a Dask distributed cluster, e.g. tcp://scheduler:8786 (see README)")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again the submissions a previous run already finished in this gradebook")
     grade.set_defaults(run=cmd_grade)
 
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")

@@ -25,8 +25,9 @@ from tqdm import tqdm
 from autograder import paths
 from autograder.dependencies import count_bugs_once
 from autograder.feedback import write_feedback
-from autograder.gradebook import record_scores
+from autograder.gradebook import add_students, record_scores, schema_lock, with_driver
 from autograder.intake import collect_submissions, open_batch
+from autograder.journal import Journal
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
 from autograder.report import print_summary, write_canvas_csv, write_grades_csv
@@ -86,10 +87,11 @@ class Grader:
         self.output_dir = Path(output_dir).resolve()
         self.course_root = self.output_dir / "course"
         self.assignment_ids = list(assignment_ids or paths.assignment_ids())
-        self.db_url = db_url or f"sqlite:///{self.output_dir / 'gradebook.db'}"
+        self.db_url = with_driver(db_url) if db_url else f"sqlite:///{self.output_dir / 'gradebook.db'}"
         self.cell_timeout = cell_timeout
         self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout))
         self.parts = {a: assignment_parts(a) for a in self.assignment_ids}
+        self.journal = None  # set by grade_batch: which submissions are finished
 
     def prepare(self):
         """Copy the sources in and record every assignment's cells in the gradebook."""
@@ -159,18 +161,47 @@ class Grader:
         batch_root = open_batch(batch_path, self.output_dir, self.assignment_ids)
         return collect_submissions(batch_root, {a: list(self.parts[a]) for a in self.assignment_ids})
 
-    def grade_batch(self, batch_path, data_size=None, jobs=1, quiet=False):
+    def grade_and_mark(self, submission):
+        results, notes = self.grade_submission(submission)
+        self.journal.mark(submission, results, notes)
+        return results, notes
+
+    def open_gradebook(self, submissions, data_size):
+        """Record the assignments and students, and open the journal (one grader at a time)."""
+        with schema_lock(self.db_url):
+            self.prepare()
+            add_students(self.db_url, [s.student_id for s in submissions])
+            self.journal = Journal(self.db_url, self.assignment_ids, self.cell_timeout, data_size)
+
+    def finished(self, submissions, force, quiet):
+        """{index: (results, notes)} of the submissions a previous run finished (none if force)."""
+        done = {} if force else self.journal.finished(submissions)
+        if done and not quiet:
+            print(f"Resuming: {len(done)} of {len(submissions)} submissions were already graded into this "
+                  "gradebook and are kept (--force grades them again).")
+        return done
+
+    def grade_batch(self, batch_path, data_size=None, jobs=1, quiet=False, cluster=None, force=False):
         """Grade every submission in a folder or zip; return the StudentReports."""
         submissions = self.submissions(batch_path)
         with kernel_environment(data_size):
-            self.prepare()
-            if jobs > 1:
+            self.open_gradebook(submissions, data_size)
+            outcomes = self.finished(submissions, force, quiet)
+            todo = [i for i in range(len(submissions)) if i not in outcomes]
+            pending = [submissions[i] for i in todo]
+            if cluster:
+                from autograder.distributed import grade_on_cluster
+                graded = grade_on_cluster(self, pending, data_size, cluster, quiet)
+            elif jobs > 1:
                 from autograder.parallel import grade_in_workers
-                outcomes = grade_in_workers(self, submissions, data_size, jobs, quiet)
+                graded = grade_in_workers(self, pending, data_size, jobs, quiet)
             else:
-                outcomes = [self.grade_submission(s) for s in progress(submissions, quiet)]
+                graded = [self.grade_and_mark(s) for s in progress(pending, quiet)]
+            outcomes.update(zip(todo, graded))
+            self.journal.close()
         reports = {}
-        for submission, (results, notes) in zip(submissions, outcomes):
+        for i, submission in enumerate(submissions):
+            results, notes = outcomes[i]
             report = reports.setdefault(submission.student_id, StudentReport(submission.student_id))
             report.parts += results
             report.notes += notes
@@ -183,10 +214,10 @@ def progress(items, quiet, total=None):
 
 
 def grade(batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
-          data_size=None, quiet=False, jobs=1):
+          data_size=None, quiet=False, jobs=1, cluster=None, force=False):
     """Grade a batch, write grades.csv and feedback/, print a summary; return the reports."""
     grader = Grader(output_dir, assignment_ids, cell_timeout, db_url)
-    reports = grader.grade_batch(batch_path, data_size, jobs, quiet)
+    reports = grader.grade_batch(batch_path, data_size, jobs, quiet, cluster, force)
     columns = [(a, part, points) for a in grader.assignment_ids
                for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]
     csv_path = write_grades_csv(reports, columns, grader.output_dir / "grades.csv")

@@ -1,14 +1,30 @@
 """Writing scores into nbgrader's gradebook ourselves, for the submissions that
 nbgrader's autograde did not grade in this database: ones graded in a worker
-process, and ones with no gradable notebook (so every student is listed)."""
+process, and ones with no gradable notebook (so every student is listed).
+Also what lets several graders share one server database (PostgreSQL)."""
+from contextlib import contextmanager
+
 from nbgrader.api import Gradebook
+from sqlalchemy import create_engine, text
+
+from autograder.nbgrader_setup import COURSE_ID
+
+SCHEMA_LOCK_KEY = 7231  # any fixed number: the advisory lock all our graders agree on
 
 
-def record_scores(db_url, submission, notebooks, scores):
+def with_driver(db_url):
+    """A PostgreSQL URL without a driver names psycopg2, the one requirements.txt installs
+    (SQLAlchemy's own default is psycopg 3)."""
+    return "postgresql+psycopg2://" + db_url[len("postgresql://"):] if db_url.startswith("postgresql://") else db_url
+
+
+def record_scores(db_url, submission, notebooks, scores, finished=None):
     """Record one submission in one transaction.
 
     notebooks: the assignment's notebook names; scores: notebook -> {grade_id:
     (auto_score, manual_score)}; a notebook or grade without scores gets 0.
+    finished(session), if given, adds its own writes to the same transaction
+    (the journal's finished mark).
     """
     with Gradebook(db_url) as gradebook:
         gradebook.update_or_create_student(submission.student_id)
@@ -19,4 +35,36 @@ def record_scores(db_url, submission, notebooks, scores):
             for grade in graded.grades:
                 grade.auto_score, grade.manual_score = notebook_scores.get(grade.name, (0.0, None))
                 grade.needs_manual_grade = False
+        if finished is not None:
+            finished(gradebook.db)
         gradebook.db.commit()
+
+
+@contextmanager
+def schema_lock(db_url):
+    """Serialize schema and shared-row creation between graders on one PostgreSQL
+    database (a session advisory lock); nothing to do for SQLite, which takes
+    one grader at a time anyway."""
+    if not db_url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(db_url, future=True)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+def add_students(db_url, student_ids):
+    """Create the courses and students that grading will refer to, before it
+    starts: two graders (on different assignments) creating the same student
+    at once would otherwise collide, and one of them would lose its write."""
+    with Gradebook(db_url, course_id=COURSE_ID), Gradebook(db_url) as gradebook:
+        known = {student.id for student in gradebook.students}
+        for student_id in sorted(set(student_ids) - known):
+            gradebook.add_student(student_id)

@@ -6,8 +6,10 @@ parent process is the only writer of the real gradebook: it records each
 finished submission in one transaction and keeps its graded notebooks, so the
 result is the same as grading with one process.
 """
+import ctypes
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from autograder import paths
 from autograder.gradebook import record_scores
 
 SHARED_PATHS = ("SOLUTIONS_DIR", "ASSIGNMENTS_DIR", "REFERENCES_DIR")
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 _worker = None  # the Grader of this worker process
 
@@ -27,6 +30,7 @@ class Outcome:
     notes: list
     scores: dict = field(default_factory=dict)     # notebook -> {grade_id: (auto, manual)}
     notebooks: dict = field(default_factory=dict)  # notebook -> graded notebook text
+    finished: bool = True  # False when the worker crashed: a rerun grades it again
 
 
 def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_paths):
@@ -39,6 +43,20 @@ def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_path
     os.environ.update(kernel_settings(data_size))
     _worker = Grader(Path(work_root) / f"worker-{os.getpid()}", assignment_ids, cell_timeout)
     _worker.prepare()
+
+
+def exit_with_parent():
+    """On Linux, end this worker (SIGTERM) when the grader that started it dies, even
+    by SIGKILL: otherwise it would live on, grading for nobody, beside the rerun."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+
+def start_pool_worker(*args):
+    exit_with_parent()
+    start_worker(*args)
 
 
 def grade_one(submission):
@@ -54,12 +72,15 @@ def grade_one(submission):
 
 
 def record(grader, submission, outcome):
-    """Write one worker's outcome into the parent's course folder and gradebook (one transaction)."""
+    """Write one worker's outcome into the parent's course folder and gradebook: the
+    scores and (unless the worker crashed) the journal's finished mark in one transaction."""
     for notebook, text in outcome.notebooks.items():
         path = grader.graded_path(submission, notebook)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores)
+    mark = lambda session: grader.journal.write(session, submission, outcome.results, outcome.notes)
+    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores,
+                  mark if outcome.finished else None)
 
 
 def failed_outcome(submission, grader, error):
@@ -67,24 +88,31 @@ def failed_outcome(submission, grader, error):
     reason = f"grading failed in a worker process: {type(error).__name__}: {error}"
     results = [r for parts in grader.parts[submission.assignment_id].values()
                for r in zero_results(submission.assignment_id, parts, reason)]
-    return Outcome(results, [f"{submission.assignment_id}: {reason}"])
+    return Outcome(results, [f"{submission.assignment_id}: {reason}"], finished=False)
 
 
 def grade_in_workers(grader, submissions, data_size, jobs, quiet):
     """Grade `submissions` in `jobs` processes; return [(results, notes)] in submission order."""
-    from autograder.grade import progress
     context = multiprocessing.get_context("spawn")  # no fork of a process holding ZMQ sockets
-    outcomes = [None] * len(submissions)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_pool_worker,
                              initargs=(grader.output_dir / "workers", grader.assignment_ids,
                                        grader.cell_timeout, data_size,
                                        {name: getattr(paths, name) for name in SHARED_PATHS})) as pool:
         futures = {pool.submit(grade_one, s): i for i, s in enumerate(submissions)}
-        for future in progress(as_completed(futures), quiet, total=len(futures)):
-            i = futures[future]
-            try:
-                outcomes[i] = future.result()
-            except Exception as error:  # a crashed worker costs only its submission
-                outcomes[i] = failed_outcome(submissions[i], grader, error)
-            record(grader, submissions[i], outcomes[i])
+        return collect(grader, submissions, futures, as_completed, quiet)
+
+
+def collect(grader, submissions, futures, completed, quiet):
+    """Record each outcome as its future completes (the single writer); return
+    [(results, notes)] in submission order. futures: future -> index in
+    submissions; completed: the as_completed of the futures' library."""
+    from autograder.grade import progress
+    outcomes = [None] * len(submissions)
+    for future in progress(completed(futures), quiet, total=len(futures)):
+        i = futures[future]
+        try:
+            outcomes[i] = future.result()
+        except Exception as error:  # a crashed worker costs only its submission
+            outcomes[i] = failed_outcome(submissions[i], grader, error)
+        record(grader, submissions[i], outcomes[i])
     return [(o.results, o.notes) for o in outcomes]

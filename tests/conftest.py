@@ -20,3 +20,18 @@ def cifar_ready():
 def requires_cifar():
     if not cifar_ready():
         pytest.skip("CIFAR-10 is not set up: run `bash course.sh data` (the test command does this itself).")
+
+
+@pytest.fixture
+def counting_grader(monkeypatch):
+    """The students whose submission Grader.grade_submission grades, in order."""
+    from autograder.grade import Grader
+    graded = []
+    original = Grader.grade_submission
+
+    def counted(self, submission):
+        graded.append(submission.student_id)
+        return original(self, submission)
+
+    monkeypatch.setattr(Grader, "grade_submission", counted)
+    return graded

@@ -4,8 +4,15 @@ Used to test the grading mechanics (restored and overwritten test cells,
 timeouts, warnings, damaged files) on the real nbgrader path without paying
 for Assignment 1's data loading in every case.
 """
+from contextlib import contextmanager
+
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograder import paths
+from autograder.examples import perfect_notebook, released_notebook, with_cell_source, write_submission
+from autograder.release import release
 
 ASSIGNMENT = "toy"
 NOTEBOOK = "toy"
@@ -41,8 +48,55 @@ def toy_source_notebook():
     return nb
 
 
-def write_toy_solutions(solutions_dir):
-    folder = solutions_dir / ASSIGNMENT
+def write_toy_solutions(solutions_dir, assignment_id=ASSIGNMENT):
+    folder = solutions_dir / assignment_id
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(toy_source_notebook(), str(folder / f"{NOTEBOOK}.ipynb"))
     return folder
+
+
+def point_paths_at(root, patch):
+    """Make the autograder read solutions, releases and references under `root`."""
+    patch.setattr(paths, "SOLUTIONS_DIR", root / "solutions")
+    patch.setattr(paths, "ASSIGNMENTS_DIR", root / "assignments")
+    patch.setattr(paths, "REFERENCES_DIR", root / "references")
+
+
+@contextmanager
+def toy_course(root, assignment_ids=(ASSIGNMENT,)):
+    """Point the autograder at released toy assignments under `root` for the block
+    (each a copy of the toy assignment under another name)."""
+    patch = pytest.MonkeyPatch()
+    point_paths_at(root, patch)
+    try:
+        for assignment_id in assignment_ids:
+            write_toy_solutions(root / "solutions", assignment_id)
+            release(assignment_id)
+        yield root
+    finally:
+        patch.undo()
+
+
+KINDS = ("perfect", "untouched", "wrong_mul", "infinite_loop", "not_json", "missing")
+EXPECTED_TOTALS = {"perfect": 5, "untouched": 0, "wrong_mul": 2, "infinite_loop": 3, "not_json": 0, "missing": 0}
+
+
+def write_toy_batch(batch, kinds=KINDS, assignment_id=ASSIGNMENT):
+    """A small mixed batch, one student per kind (student id = kind): perfect,
+    untouched, a wrong answer, an infinite loop, a damaged file, no notebook."""
+    perfect = perfect_notebook(assignment_id, NOTEBOOK)
+    notebooks = {
+        "perfect": perfect,
+        "untouched": released_notebook(assignment_id, NOTEBOOK),
+        "wrong_mul": with_cell_source(perfect, "mul_code", "def mul(a, b):\n    return a + b"),
+        "infinite_loop": with_cell_source(perfect, "add_code", "def add(a, b):\n    while True:\n        pass"),
+        "not_json": perfect,
+    }
+    for kind in kinds:
+        if kind == "missing":
+            (batch / kind / assignment_id).mkdir(parents=True)
+            continue
+        path = write_submission(batch, kind, assignment_id, NOTEBOOK, notebooks[kind])
+        if kind == "not_json":
+            path.write_text(path.read_text()[:200])
+    return list(kinds)
