@@ -85,6 +85,9 @@ def bench_loading(repeat):
             ("setup_data.sh when the data is already set up", f"{rerun:.2f} s", "", "< 1 s")]
 
 
+# Targets for a full-CIFAR-10 run on 2 cores: 3 minutes (issue of Assignments 2-3), 5 for 4 and 5.
+FULL_RUN_SECONDS = {"assignment4": 300, "assignment5": 300}
+
 NOTEBOOK_RUNNER = """
 import resource, sys, time, nbformat
 from nbclient import NotebookClient
@@ -108,7 +111,8 @@ def bench_notebook(data_size):
     rows = []
     for source in sorted((REPO / "solutions").glob("*/*.ipynb")):
         seconds, peak_mb, errors = run_notebook_measured(source, data_size)
-        target = "<= 180 s, <= 2048 MB" if data_size == "full" else "(test/demo size)"
+        seconds_allowed = FULL_RUN_SECONDS.get(source.parent.name, 180)
+        target = f"<= {seconds_allowed} s, <= 2048 MB" if data_size == "full" else "(test/demo size)"
         rows.append((f"{source.parent.name} solution notebook, {data_size} data: time, kernel peak memory",
                      f"{seconds:.0f} s, {peak_mb:.0f} MB" + (f" ({errors} errors!)" if errors else ""), "", target))
     return rows
