@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +19,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from autograder import paths  # noqa: E402
 from autograder.solution_code import solution_namespace  # noqa: E402
 from coursekit.data import get_cifar10_splits, load_cifar10, load_cifar10_pickles, default_data_dir  # noqa: E402
+
+
+# An infinite loop costs one cell timeout: long enough for any cell of a correct
+# small-data notebook on a loaded machine, short enough to keep the batch quick.
+THROUGHPUT_CELL_TIMEOUT = 30
 
 
 def median_time(func, repeat, number=1):
@@ -149,46 +156,140 @@ def bench_autograde(data_size, count):
               data_size=data_size, quiet=True)
         per_submission = (time.perf_counter() - start) / count
     return [(f"autograde one Assignment 1 submission, {data_size} data ({count} graded)",
-             f"{per_submission:.1f} s", "", "")]
+             f"{per_submission:.1f} s", "", "")], per_submission
 
 
-def bench_throughput(data_size="small"):
-    """Submissions per minute on the demo's mixed batch, with 1 and 2 worker processes."""
+HOSTILE = {
+    "hostile_infinite_loop": lambda code: "while True:\n    pass",
+    "hostile_output_flood": lambda code: "print(('flood ' * 20 + '\\n') * 50_000)\n" + code,
+    "hostile_import_error": lambda code: "import a_module_that_does_not_exist\n" + code,
+}
+
+
+def build_throughput_batch(batch_root, assignment_id="assignment1"):
+    """The demo's batch (perfect, untouched, one per catalogued bug, edited and
+    deleted test cells, renamed and damaged files) plus hostile submissions: an
+    infinite loop, megabytes of printed output, an import that fails."""
     from autograder.demo import build_demo_batch
+    from autograder.examples import perfect_notebook, solution_cells, with_cell_source, write_submission
+    count = len(build_demo_batch(batch_root, assignment_id, all_bugs=True))
+    notebook = paths.source_notebooks(assignment_id)[0].stem
+    cell, code = next(iter(solution_cells(assignment_id, notebook).items()))
+    for student, hostile in HOSTILE.items():
+        write_submission(batch_root, student, assignment_id, notebook,
+                         with_cell_source(perfect_notebook(assignment_id, notebook), cell, hostile(code)))
+    return count + len(HOSTILE)
+
+
+@contextmanager
+def time_spent_in(owner, name, totals):
+    """Add the time spent in owner.name (a function or method) to totals[name]."""
+    original = getattr(owner, name)
+    totals.setdefault(name, 0.0)
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            totals[name] += time.perf_counter() - start
+
+    setattr(owner, name, timed)
+    try:
+        yield totals
+    finally:
+        setattr(owner, name, original)
+
+
+def timed_grade(batch, output, data_size, **options):
+    """Wall time of one grade run, and the time its single writer spent recording outcomes."""
+    from autograder import parallel
     from autograder.grade import grade
-    rows, per_minute = [], {}
+    with time_spent_in(parallel, "record", {}) as totals:
+        start = time.perf_counter()
+        grade(batch, output, ["assignment1"], cell_timeout=THROUGHPUT_CELL_TIMEOUT, data_size=data_size,
+              quiet=True, **options)
+        seconds = time.perf_counter() - start
+    print(f"graded {output.name} in {seconds:.0f} s", flush=True)  # a long run: show progress
+    return seconds, totals["record"]
+
+
+def bench_throughput(data_size="small", full_data_cost=None):
+    """Submissions per minute on a mixed batch with 1 and 2 worker processes and on a
+    2-worker Dask LocalCluster; the grader's own overhead per submission; and the
+    projected time for a 1,000-student course on 50 workers."""
+    import nbgrader.preprocessors
+    from distributed import LocalCluster
+    from autograder import dependencies
     with tempfile.TemporaryDirectory() as tmp:
-        count = len(build_demo_batch(Path(tmp) / "batch", all_bugs=True))
-        for jobs in (1, 2):
-            start = time.perf_counter()
-            grade(Path(tmp) / "batch", Path(tmp) / f"out{jobs}", ["assignment1"], cell_timeout=600,
-                  data_size=data_size, quiet=True, jobs=jobs)
-            per_minute[jobs] = count / (time.perf_counter() - start) * 60
-            rows.append((f"grading throughput, {count} mixed submissions, {data_size} data, --jobs {jobs}",
-                         f"{per_minute[jobs]:.1f} submissions/min", "", ""))
-    rows[-1] = rows[-1][:2] + (f"{per_minute[2] / per_minute[1]:.2f}x --jobs 1", ">= 1.8x")
+        batch = Path(tmp) / "batch"
+        count = build_throughput_batch(batch)
+        executing = {}
+        with time_spent_in(nbgrader.preprocessors.Execute, "preprocess", executing), \
+                time_spent_in(dependencies, "execute", executing):
+            seconds = {1: timed_grade(batch, Path(tmp) / "jobs1", data_size)[0]}
+        seconds[2] = timed_grade(batch, Path(tmp) / "jobs2", data_size, jobs=2)[0]
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as cluster:
+            seconds["dask"], recording = timed_grade(batch, Path(tmp) / "dask", data_size,
+                                                     cluster=cluster.scheduler_address)
+    per_minute = {key: count / value * 60 for key, value in seconds.items()}
+    label = f"{count} mixed submissions (perfect, buggy, hostile), {data_size} data"
+    rows = [(f"grading throughput, {label}, --jobs 1", f"{per_minute[1]:.1f} submissions/min", "", ""),
+            (f"grading throughput, {label}, --jobs 2", f"{per_minute[2]:.1f} submissions/min",
+             f"{per_minute[2] / per_minute[1]:.2f}x --jobs 1", ">= 1.8x"),
+            (f"grading throughput, {label}, 2-worker Dask LocalCluster (--cluster)",
+             f"{per_minute['dask']:.1f} submissions/min", f"{per_minute['dask'] / per_minute[1]:.2f}x --jobs 1", "")]
+    executed = sum(executing.values())
+    overhead = (seconds[1] - executed) / count
+    rows.append(("grader's own overhead per submission (--jobs 1 run minus notebook execution)",
+                 f"{overhead:.2f} s", f"of {seconds[1] / count:.1f} s per submission", "< 1 s"))
+    rows.append(("single writer: recording one outcome on the client (Dask run)",
+                 f"{recording / count * 1e3:.0f} ms", "", ""))
+    worker_seconds = 2 * seconds["dask"] / count
+    rows.append(projection_row(f"{data_size} data, from the Dask run", worker_seconds))
+    if full_data_cost:
+        rows.append(projection_row("full data, from one full-data autograde", full_data_cost))
     return rows
+
+
+def projection_row(source, worker_seconds, students=1000, notebooks=5, workers=50):
+    """Wall time for students x notebooks submissions on `workers` one-thread workers."""
+    hours = students * notebooks * worker_seconds / workers / 3600
+    return (f"projected: {students:,} students x {notebooks} notebooks on {workers} workers ({source}, "
+            f"{worker_seconds:.1f} worker-s per submission)", f"{hours:.1f} h", "", "overnight (< 10 h)")
+
+
+def numeric_rows(repeat):
+    """Everything but grading: loss timings, data loading, notebook runs on small data."""
+    ns = solution_namespace("assignment1")
+    print("Loading data ...", flush=True)
+    dev = get_cifar10_splits(num_training=49000, num_validation=1000, num_test=1000, num_dev=500)
+    rows = bench_naive_vs_vectorized(ns, dev, repeat)
+    rows += bench_loss_vs_matmul(ns, dev, repeat)
+    rows += bench_two_layer_net(dev, repeat)
+    del dev
+    rows += bench_loading(repeat)
+    return rows + bench_notebook("small")
+
+
+def grading_rows(quick, small_autograde=True):
+    """Autograde times, throughput, overhead and the course-scale projection (full data unless quick)."""
+    rows, full_cost = bench_autograde("small", 3)[0] if small_autograde else [], None
+    if not quick:
+        rows += bench_notebook("full")
+        full_rows, full_cost = bench_autograde("full", 1)
+        rows += full_rows
+    return rows + bench_throughput("small", full_cost)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the full-data notebook runs")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--grading", action="store_true", help="only throughput, overhead and projection (and full-data autograde unless --quick)")
     args = parser.parse_args()
-    ns = solution_namespace("assignment1")
-    print("Loading data ...", flush=True)
-    dev = get_cifar10_splits(num_training=49000, num_validation=1000, num_test=1000, num_dev=500)
-    rows = bench_naive_vs_vectorized(ns, dev, args.repeat)
-    rows += bench_loss_vs_matmul(ns, dev, args.repeat)
-    rows += bench_two_layer_net(dev, args.repeat)
-    del dev
-    rows += bench_loading(args.repeat)
-    rows += bench_notebook("small")
-    rows += bench_autograde("small", 3)
-    rows += bench_throughput("small")
-    if not args.quick:
-        rows += bench_notebook("full")
-        rows += bench_autograde("full", 1)
+    rows = grading_rows(args.quick, False) if args.grading else numeric_rows(args.repeat) + grading_rows(args.quick)
     table = ["| measurement | value | ratio | target |", "| --- | --- | --- | --- |"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     text = (f"Benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, numpy {np.__version__}; "
