@@ -4,7 +4,10 @@ Used to test the grading mechanics (restored and overwritten test cells,
 timeouts, warnings, damaged files) on the real nbgrader path without paying
 for Assignment 1's data loading in every case.
 """
+from contextlib import contextmanager
+
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ASSIGNMENT = "toy"
@@ -46,3 +49,17 @@ def write_toy_solutions(solutions_dir):
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(toy_source_notebook(), str(folder / f"{NOTEBOOK}.ipynb"))
     return folder
+
+
+@contextmanager
+def course_paths(root):
+    """Point the solutions, releases and references at folders under `root` for the block."""
+    from autograder import paths
+    patch = pytest.MonkeyPatch()
+    patch.setattr(paths, "SOLUTIONS_DIR", root / "solutions")
+    patch.setattr(paths, "ASSIGNMENTS_DIR", root / "assignments")
+    patch.setattr(paths, "REFERENCES_DIR", root / "references")
+    try:
+        yield root
+    finally:
+        patch.undo()
