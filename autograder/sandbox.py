@@ -21,7 +21,6 @@ import pwd
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -64,24 +63,27 @@ def sandbox_available():
 
 @functools.cache
 def kernel_user():
-    """(uid, gid) of the unprivileged user kernels run as, when we are root (created if missing); else None."""
+    """(uid, gid) of the unprivileged user kernels run as when we are root (created if missing,
+    `nobody` if it cannot be); None when we are not root."""
     if os.geteuid() != 0:
         return None
     try:
         entry = pwd.getpwnam(KERNEL_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", KERNEL_USER], check=True, capture_output=True)
-        entry = pwd.getpwnam(KERNEL_USER)
+        try:
+            subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                            "--shell", "/usr/sbin/nologin", KERNEL_USER], check=True, capture_output=True)
+            entry = pwd.getpwnam(KERNEL_USER)
+        except (OSError, subprocess.CalledProcessError, KeyError):
+            entry = pwd.getpwnam("nobody")  # no useradd here: the conventional unprivileged user
     return entry.pw_uid, entry.pw_gid
 
 
-def warn_if_off():
-    """Print (once per process) the warning that the sandbox is off; return True when it is off."""
+def warn_if_off(out=None):
+    """Print the warning that the sandbox is off (to stderr); return True when it is off."""
     problem = bwrap_problem()
     if problem:
-        warnings.warn(OFF_WARNING.format(reason=problem), RuntimeWarning, stacklevel=2)
-        print(OFF_WARNING.format(reason=problem), file=sys.stderr)
+        print(OFF_WARNING.format(reason=problem), file=out or sys.stderr)
     return problem is not None
 
 

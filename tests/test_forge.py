@@ -305,3 +305,69 @@ def test_missing_symlinked_and_oversized_records_are_rejected(tmp_path):
     np.savez_compressed(tmp_path / "part.npz", **{"0|x": np.zeros(MAX_RECORD_BYTES // 8 + 1)})
     with pytest.raises(MalformedRecord, match="too large"):
         read_record(tmp_path, "part", 1)
+
+
+# One hostile submission of a real assignment.
+
+A1_ATTACK = """
+import json, os
+import autograder.hidden
+
+honest_check = autograder.hidden.check_part
+autograder.hidden.check_part = lambda a, part, obj: None if part == "svm_loss_naive" else honest_check(a, part, obj)
+assert_close = assert_below = assert_shape = lambda *args, **kwargs: None   # the visible tests' helpers
+
+readable = []
+for path in TARGETS:
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+        readable.append(path)
+    except OSError:
+        pass
+with open(REPORT, "w") as handle:
+    json.dump(readable, handle)
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_assignment1(tmp_path_factory, requires_cifar):
+    from autograder.variants.assignment1 import svm_naive
+    root = tmp_path_factory.mktemp("hostile_a1")
+    notebook = paths.source_notebooks("assignment1")[0].stem
+    targets = [paths.references_file("assignment1"), paths.source_notebooks("assignment1")[0],
+               root / "graded" / "gradebook.db", paths.PACKAGE_DIR / "variants" / "assignment1.py"]
+    source = attack(A1_ATTACK, TARGETS=targets) + "\nimport numpy as np\n" + svm_naive(n="1")  # sums, no average
+    submission = with_cell_source(perfect_notebook("assignment1", notebook), "svm_loss_naive_code", source)
+    write_submission(root / "batch", "hostile", "assignment1", notebook, submission)
+    report, = grade(root / "batch", root / "graded", ["assignment1"], cell_timeout=300, data_size="small", quiet=True)
+    graded_dir = root / "graded" / "course" / "autograded" / "hostile" / "assignment1"
+    return report, json.loads((graded_dir / REPORT).read_text())
+
+
+def test_a_real_assignment_loses_exactly_the_part_whose_hidden_test_was_disabled(hostile_assignment1):
+    report, _ = hostile_assignment1
+    lost = {p.part: p.message for p in report.parts if not p.passed}
+    assert list(lost) == ["svm_loss_naive"], lost
+    assert "no record was written" in lost["svm_loss_naive"]
+
+
+def test_a_real_assignment_cannot_read_references_solutions_or_catalog(hostile_assignment1):
+    require_sandbox()
+    _, readable = hostile_assignment1
+    assert readable == []
+
+
+def test_without_a_sandbox_grading_warns_and_verdicts_still_hold(guarded_course, monkeypatch, capsys):
+    from autograder import sandbox
+    monkeypatch.setattr(sandbox, "bwrap_problem", lambda: "simulated: no bwrap")
+    perfect = perfect_notebook(ASSIGNMENT, NOTEBOOK)
+    batch = guarded_course / "batch_unsandboxed"
+    write_submission(batch, "a_perfect", ASSIGNMENT, NOTEBOOK, perfect)
+    write_submission(batch, "always_equal", ASSIGNMENT, NOTEBOOK,
+                     with_cell_source(perfect, "add_code", ALWAYS_EQUAL_ADD))
+    reports = {r.student_id: r for r in grade(batch, guarded_course / "graded_unsandboxed", [ASSIGNMENT],
+                                              cell_timeout=60, quiet=True)}
+    assert "the grading sandbox is OFF (simulated: no bwrap)" in capsys.readouterr().err
+    assert {p.part: p.score for p in reports["a_perfect"].parts} == {"add": 2, "scale": 3}
+    assert {p.part: p.score for p in reports["always_equal"].parts} == {"add": 0, "scale": 3}
