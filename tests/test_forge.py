@@ -22,7 +22,9 @@ from autograder.grade import grade
 from autograder.records import MAX_RECORD_BYTES, MalformedRecord, read_record, write_record
 from autograder.references import write_references
 from autograder.release import release
+from autograder.cases import parts_for
 from autograder.sandbox import bwrap_problem
+from coursekit.cell_verdicts import is_test_cell, part_name
 from guarded_assignment import ASSIGNMENT, NOTEBOOK, write_guarded_solutions
 from toy_assignment import course_paths
 
@@ -330,10 +332,19 @@ with open(REPORT, "w") as handle:
 """
 
 
+REPOSITORY_PATHS = {name: getattr(paths, name) for name in ("SOLUTIONS_DIR", "ASSIGNMENTS_DIR", "REFERENCES_DIR")}
+
+
 @pytest.fixture(scope="module")
 def hostile_assignment1(tmp_path_factory, requires_cifar):
+    with pytest.MonkeyPatch.context() as patch:  # the repository's course, even while the small one is set up
+        for name, value in REPOSITORY_PATHS.items():
+            patch.setattr(paths, name, value)
+        return grade_hostile_assignment1(tmp_path_factory.mktemp("hostile_a1"))
+
+
+def grade_hostile_assignment1(root):
     from autograder.variants.assignment1 import svm_naive
-    root = tmp_path_factory.mktemp("hostile_a1")
     notebook = paths.source_notebooks("assignment1")[0].stem
     targets = [paths.references_file("assignment1"), paths.source_notebooks("assignment1")[0],
                root / "graded" / "gradebook.db", paths.PACKAGE_DIR / "variants" / "assignment1.py"]
@@ -371,3 +382,17 @@ def test_without_a_sandbox_grading_warns_and_verdicts_still_hold(guarded_course,
     assert "the grading sandbox is OFF (simulated: no bwrap)" in capsys.readouterr().err
     assert {p.part: p.score for p in reports["a_perfect"].parts} == {"add": 2, "scale": 3}
     assert {p.part: p.score for p in reports["always_equal"].parts} == {"add": 0, "scale": 3}
+
+
+SOURCES = {a: paths.source_notebooks(a) for a in paths.assignment_ids() if parts_for(a)}  # before any patching
+
+
+@pytest.mark.parametrize("assignment_id", SOURCES)
+def test_every_part_with_hidden_cases_records_them_in_its_test_cell(assignment_id):
+    """A part in autograder/cases/ is graded only from its record, so its test cell must call check_part."""
+    cells = {part_name(c): c.source for nb in SOURCES[assignment_id]
+             for c in nbformat.read(str(nb), as_version=4).cells if is_test_cell(c)}
+    for part in parts_for(assignment_id):
+        assert part in cells, f"{assignment_id}: no test cell test_{part}"
+        assert f'check_part("{assignment_id}", "{part}",' in cells[part].replace("'", '"'), \
+            f"{assignment_id}: the test cell of {part} does not call check_part"
