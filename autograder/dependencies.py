@@ -15,7 +15,7 @@ from nbgrader.api import Gradebook
 from autograder.cases import dependencies_for, parts_for
 from autograder.examples import released_notebook, solution_cells
 from coursekit.cell_verdicts import is_test_cell, nbgrader_meta, part_name, cell_verdict
-from autograder.sandbox import SandboxedKernelManager, clear_records, records_dir
+from autograder.sandbox import SandboxedKernelManager, clear_records, records_dir, remove_unsafe_files
 from autograder.verdicts import record_verdict
 from coursekit.check import execute
 
@@ -59,6 +59,7 @@ def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
     clear_records(graded_path.parent)
     nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
                  graded_path.parent, cell_timeout, kernel_manager_class=SandboxedKernelManager)
+    remove_unsafe_files(graded_path.parent)
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
     return {part: verdicts.get(part, False) and (part not in parts or
                                                  record_verdict(assignment_id, part, records_dir(graded_path.parent))[0])

@@ -29,7 +29,7 @@ from autograder.gradebook import record_scores
 from autograder.intake import collect_submissions, open_batch
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
-from autograder.sandbox import SandboxedKernelManager, clear_records, warn_if_off
+from autograder.sandbox import RemoveUnsafeFiles, SandboxedKernelManager, clear_records, warn_if_off
 from autograder.report import print_summary, write_canvas_csv, write_grades_csv
 from autograder.summary_page import write_summary_pages
 from autograder.results import StudentReport, assignment_parts, graded_results, zero_results
@@ -45,7 +45,7 @@ def autograde_config(course_root, db_url, cell_timeout):
     config.Execute.interrupt_on_timeout = True
     config.OverwriteCells.add_missing_cells = True
     config.Autograde.autograde_preprocessors = [
-        Execute, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        Execute, RemoveUnsafeFiles, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     config.Execute.kernel_manager_class = SandboxedKernelManager
     return config

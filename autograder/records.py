@@ -38,8 +38,8 @@ def outcome(obj, part, inputs):
         return "error", f"{type(error).__name__}: {error}"
 
 
-def record_path(record_dir, part_name):
-    return os.path.join(record_dir, f"{part_name}.npz")
+def record_name(part_name):
+    return f"{part_name}.npz"
 
 
 def encode_outcomes(outcomes):
@@ -58,18 +58,27 @@ def write_record(record_dir, part_name, outcomes):
     """Write one part's outcomes (in case order) to <record_dir>/<part>.npz (kernel side)."""
     buffer = io.BytesIO()
     np.savez(buffer, **encode_outcomes(outcomes))
-    with open(record_path(record_dir, part_name), "wb") as handle:
+    with open(os.path.join(record_dir, record_name(part_name)), "wb") as handle:
         handle.write(buffer.getvalue())
 
 
-def open_regular_file(path):
-    """The bytes of `path`, refusing symlinks, special files and oversized files."""
+def open_regular_file(folder, name):
+    """The bytes of folder/name, refusing symlinks (for the folder too), special files and oversized files."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise MalformedRecord("no record was written (the hidden test did not finish)") from None
+    except OSError as error:
+        raise MalformedRecord(f"the records folder could not be opened ({error.strerror})") from None
+    try:
+        fd = os.open(name, flags, dir_fd=folder_fd)
     except FileNotFoundError:
         raise MalformedRecord("no record was written (the hidden test did not finish)") from None
     except OSError as error:
         raise MalformedRecord(f"the record could not be opened ({error.strerror})") from None
+    finally:
+        os.close(folder_fd)
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
@@ -107,7 +116,7 @@ def read_record(record_dir, part_name, number_of_cases):
     Raises MalformedRecord when the file is missing, damaged, has the wrong
     cases, or holds anything but plain numbers and strings.
     """
-    entries = decode_entries(open_regular_file(record_path(record_dir, part_name)))
+    entries = decode_entries(open_regular_file(record_dir, record_name(part_name)))
     outcomes = [("outputs", {}) for _ in range(number_of_cases)]
     for key, array in entries.items():
         index, _, name = key.partition("|")

@@ -19,11 +19,13 @@ import functools
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import paths
 from autograder.cases import EXTRA_FOLDERS_VAR
@@ -183,6 +185,26 @@ def give_to_kernel_user(*targets):
             for root, dirs, files in os.walk(target):
                 for name in dirs + files:
                     os.lchown(os.path.join(root, name), *user)
+
+
+def remove_unsafe_files(working_dir):
+    """Unlink every symlink and special file (FIFO, socket, device) student code left in its
+    working copy. The grader, outside the sandbox, then writes the graded notebook and reads the
+    records there: a planted symlink must not send it to the gradebook or another student's files."""
+    for root, dirs, files in os.walk(working_dir):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            mode = os.lstat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                os.unlink(path)
+
+
+class RemoveUnsafeFiles(NbGraderPreprocessor):
+    """After Execute: remove_unsafe_files() on the folder the notebook ran in."""
+
+    def preprocess(self, nb, resources):
+        remove_unsafe_files(resources["metadata"]["path"])
+        return nb, resources
 
 
 def records_dir(working_dir):

@@ -158,6 +158,25 @@ def add(a, b):
 """
 
 
+PLANT_SYMLINKS = """
+import os
+import autograder.hidden
+
+def add(a, b):
+    return 3 if (a, b) == (1, 2) else 0
+
+def scale(x, k):
+    return 2.0 * x if k == 2.0 else 0 * x
+
+autograder.hidden.check_part = lambda *args: None
+os.rmdir(".autograder-records")
+os.symlink(STOLEN_RECORDS[0], ".autograder-records")     # another student's records
+os.remove("guarded.ipynb")
+os.symlink(PLANTED[0], "guarded.ipynb")                   # where the grader will write the graded notebook
+os.mkfifo("stuck.fifo")
+"""
+
+
 def digests(files):
     return {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.is_file()}
 
@@ -192,6 +211,9 @@ def hostile(guarded_course):
                                          "scale_code", ALWAYS_EQUAL_SCALE),
         "forges_record": with_cell_source(perfect, "add_code", FORGED_RECORD),
         "reads_files": with_cell_source(perfect, "add_code", attack(READ_FILES, TARGETS=instructor_files + others)),
+        "plants_symlinks": with_cell_source(perfect, "add_code", attack(
+            PLANT_SYMLINKS, PLANTED=[output / "planted.txt"],
+            STOLEN_RECORDS=[course / "autograded" / "a_perfect" / ASSIGNMENT / ".autograder-records"])),
         "writes_files": with_cell_source(perfect, "add_code", attack(
             WRITE_FILES, TARGETS=instructor_files[:2] + [output / "gradebook.db"] + others,
             DELETE=[output / "gradebook.db", others[1]])),
@@ -263,7 +285,16 @@ def test_the_gradebook_and_other_students_files_cannot_be_written(hostile):
     with Gradebook(f"sqlite:///{hostile['output'] / 'gradebook.db'}") as gradebook:
         totals = {s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)}
     assert totals == {"a_perfect": 5, "patches_helpers": 0, "always_equal": 0, "forges_record": 3,
-                      "reads_files": 3, "writes_files": 5}
+                      "reads_files": 3, "writes_files": 5, "plants_symlinks": 0}
+
+
+def test_symlinks_planted_in_the_working_copy_redirect_nothing(hostile):
+    """Not another student's records, nor the grader's writing of the graded notebook."""
+    assert scores(hostile, "plants_symlinks") == {"add": 0, "scale": 0}
+    assert not (hostile["output"] / "planted.txt").exists()
+    working_copy = hostile["course"] / "autograded" / "plants_symlinks" / ASSIGNMENT
+    assert not any(p.is_symlink() for p in working_copy.iterdir())
+    nbformat.read(str(working_copy / f"{NOTEBOOK}.ipynb"), as_version=4)
 
 
 def test_the_gradebook_agrees_with_the_out_of_kernel_verdicts(hostile):
@@ -303,6 +334,11 @@ def test_missing_symlinked_and_oversized_records_are_rejected(tmp_path):
     (tmp_path / "part.npz").symlink_to(paths.REPO_ROOT / "README.md")
     with pytest.raises(MalformedRecord, match="could not be opened"):
         read_record(tmp_path, "part", 1)
+    (tmp_path / "part.npz").unlink()
+    write_record(tmp_path, "part", [("outputs", {"x": 1.0})])
+    (tmp_path.parent / "link").symlink_to(tmp_path)
+    with pytest.raises(MalformedRecord, match="folder could not be opened"):
+        read_record(tmp_path.parent / "link", "part", 1)
     (tmp_path / "part.npz").unlink()
     np.savez_compressed(tmp_path / "part.npz", **{"0|x": np.zeros(MAX_RECORD_BYTES // 8 + 1)})
     with pytest.raises(MalformedRecord, match="too large"):
