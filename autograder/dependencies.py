@@ -56,14 +56,29 @@ def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
     parts = parts_for(assignment_id)
     references = solution_cells(assignment_id, notebook)
     to_replace = {parts[d].cell for deps in blamed.values() for d in deps}
-    clear_records(graded_path.parent)
-    nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
-                 graded_path.parent, cell_timeout, kernel_manager_class=SandboxedKernelManager)
-    remove_unsafe_files(graded_path.parent)
+    nb = run_in_sandbox(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
+                        graded_path.parent, cell_timeout)
+    if nb is None:
+        return {part: False for part in blamed}
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
     return {part: verdicts.get(part, False) and (part not in parts or
                                                  record_verdict(assignment_id, part, records_dir(graded_path.parent))[0])
             for part in blamed}
+
+
+def run_in_sandbox(nb, working_dir, cell_timeout, attempts=2):
+    """Execute `nb` in a sandboxed kernel (like autograde's); None if the kernel dies twice at start,
+    since a rerun that cannot run must cost the student nothing more and never stop the batch."""
+    for _ in range(attempts):
+        clear_records(working_dir)
+        try:
+            return execute(nbformat.from_dict(nb), working_dir, cell_timeout,
+                           kernel_manager_class=SandboxedKernelManager)
+        except RuntimeError:  # nbclient's "Kernel died before replying to kernel_info", DeadKernelError
+            continue
+        finally:
+            remove_unsafe_files(working_dir)
+    return None
 
 
 def count_bugs_once(grader, submission, notebook, results, graded_path):

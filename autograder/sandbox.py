@@ -15,6 +15,7 @@ Without a working bwrap the grader still grades (the verdicts are decided
 outside the kernel either way, see autograder/verdicts.py) but warns that
 student code can read and write whatever the grader's user can.
 """
+import atexit
 import functools
 import os
 import pwd
@@ -22,6 +23,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -118,14 +120,25 @@ def system_mounts():
     return args
 
 
-def font_cache_mounts():
-    """Matplotlib's font list from the grader's cache, read-only in the kernel's cache folder:
-    without it every kernel rebuilds the list (0.7 s per submission, measured)."""
+@functools.cache
+def font_lists():
+    """Private copies of matplotlib's font lists from the grader's cache, made once per process
+    (other programs may rewrite the cache while kernels start)."""
     home_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
     folder = Path(os.environ.get("MPLCONFIGDIR") or home_cache)
+    copies = Path(tempfile.mkdtemp(prefix="autograder-fonts-"))
+    atexit.register(shutil.rmtree, copies, True)
+    for font_list in sorted(folder.glob("fontlist-v*.json")) if folder.is_dir() else []:
+        shutil.copyfile(font_list, copies / font_list.name)
+    return sorted(copies.iterdir())
+
+
+def font_cache_mounts():
+    """Matplotlib's font list, read-only in the kernel's cache folder: without it every
+    kernel rebuilds the list (0.7 s per submission, measured)."""
     sandbox_folder = sandbox_environment()["MPLCONFIGDIR"]
     args = ["--perms", "1777", "--dir", sandbox_folder]
-    for font_list in sorted(folder.glob("fontlist-v*.json")) if folder.is_dir() else []:
+    for font_list in font_lists():
         args += ["--ro-bind", str(font_list), f"{sandbox_folder}/{font_list.name}"]
     return args
 
