@@ -41,6 +41,9 @@ def compare_outputs(outputs, reference, tol):
     """
     problems = []
     for name, expected in reference.items():
+        if name not in outputs:
+            problems.append(f"{name} is missing from what your code returned")
+            continue
         actual = np.asarray(outputs[name], dtype=np.float64)
         expected = np.asarray(expected, dtype=np.float64)
         if actual.shape != expected.shape:

@@ -6,6 +6,8 @@ together with a part it depends on, the grader runs the graded notebook again
 with the failed dependencies replaced by the reference implementation from
 solutions/. A dependent part that passes in that run gets its points back,
 recorded as a manual score in nbgrader's gradebook, with a message saying why.
+The rerun's kernel is sandboxed like the grading one, and a rerun part with
+hidden cases also needs its out-of-kernel verdict to pass.
 """
 import nbformat
 from nbgrader.api import Gradebook
@@ -13,6 +15,8 @@ from nbgrader.api import Gradebook
 from autograder.cases import dependencies_for, parts_for
 from autograder.examples import released_notebook, solution_cells
 from coursekit.cell_verdicts import is_test_cell, nbgrader_meta, part_name, cell_verdict
+from autograder.sandbox import SandboxedKernelManager, clear_records, records_dir, remove_unsafe_files
+from autograder.verdicts import record_verdict
 from coursekit.check import execute
 
 
@@ -58,10 +62,29 @@ def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
     parts = parts_for(assignment_id)
     references = solution_cells(assignment_id, notebook)
     to_replace = {dependency_cell(parts, d) for deps in blamed.values() for d in deps}
-    nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
-                 graded_path.parent, cell_timeout)
+    nb = run_in_sandbox(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
+                        graded_path.parent, cell_timeout)
+    if nb is None:
+        return {part: False for part in blamed}
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
-    return {part: verdicts.get(part, False) for part in blamed}
+    return {part: verdicts.get(part, False) and (part not in parts or
+                                                 record_verdict(assignment_id, part, records_dir(graded_path.parent))[0])
+            for part in blamed}
+
+
+def run_in_sandbox(nb, working_dir, cell_timeout, attempts=2):
+    """Execute `nb` in a sandboxed kernel (like autograde's); None if the kernel dies twice at start,
+    since a rerun that cannot run must cost the student nothing more and never stop the batch."""
+    for _ in range(attempts):
+        clear_records(working_dir)
+        try:
+            return execute(nbformat.from_dict(nb), working_dir, cell_timeout,
+                           kernel_manager_class=SandboxedKernelManager)
+        except RuntimeError:  # nbclient's "Kernel died before replying to kernel_info", DeadKernelError
+            continue
+        finally:
+            remove_unsafe_files(working_dir)
+    return None
 
 
 def count_bugs_once(grader, submission, notebook, results, graded_path):

@@ -30,9 +30,11 @@ from autograder.intake import collect_submissions, open_batch
 from autograder.journal import Journal
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
+from autograder.sandbox import RemoveUnsafeFiles, SandboxedKernelManager, clear_records, warn_if_off
 from autograder.report import print_summary, write_canvas_csv, write_grades_csv
 from autograder.summary_page import write_summary_pages
 from autograder.results import StudentReport, assignment_parts, graded_results, zero_results
+from autograder.verdicts import judged_results
 
 DEFAULT_CELL_TIMEOUT = 600
 DATA_SIZE_VAR = "COURSE_DATA_SIZE"
@@ -44,8 +46,9 @@ def autograde_config(course_root, db_url, cell_timeout):
     config.Execute.interrupt_on_timeout = True
     config.OverwriteCells.add_missing_cells = True
     config.Autograde.autograde_preprocessors = [
-        Execute, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        Execute, RemoveUnsafeFiles, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    config.Execute.kernel_manager_class = SandboxedKernelManager
     return config
 
 
@@ -136,6 +139,7 @@ class Grader:
         failure = None
         if submission.notebooks:
             self.stage(submission)
+            clear_records(self.graded_path(submission, "any").parent)
             outcome = self.api.autograde(submission.assignment_id, submission.student_id)
             if not outcome["success"]:
                 failure = f"grading failed: {last_line(outcome.get('error')) or 'see the grader log.'}"
@@ -152,6 +156,7 @@ class Grader:
                 continue
             part_results, part_notes = graded_results(submission.assignment_id, notebook_parts, graded,
                                                       self.scores(submission, notebook))
+            judged_results(self.db_url, submission, notebook, notebook_parts, part_results, graded.parent)
             results += count_bugs_once(self, submission, notebook, part_results, graded)
             notes += part_notes
         return results, notes
@@ -184,6 +189,7 @@ class Grader:
     def grade_batch(self, batch_path, data_size=None, jobs=1, quiet=False, cluster=None, force=False):
         """Grade every submission in a folder or zip; return the StudentReports."""
         submissions = self.submissions(batch_path)
+        warn_if_off()
         with kernel_environment(data_size):
             self.open_gradebook(submissions, data_size)
             outcomes = self.finished(submissions, force, quiet)

@@ -1,57 +1,54 @@
 """What a hidden test cell calls: `check_part(assignment, part, obj)`.
 
-It runs the student's function or class on every hidden case of the part,
-compares the outputs with the stored references and raises AssertionError
-with a message that says which case and which output went wrong, without
-showing any reference value or hidden-test source.
+It runs the student's function or class on every hidden case of the part.
+What happens next depends on where it runs:
+
+- in a grading kernel (the grader sets AUTOGRADER_RECORD_DIR), it only
+  writes the outputs to a record (autograder/records.py); the comparison with
+  the references and the verdict happen in the grader's own process after the
+  notebook has run (autograder/verdicts.py), where the student's code cannot
+  reach them;
+- anywhere else (a solution notebook run by hand or by the tests, where the
+  references are readable), it compares right away with the same judge and
+  raises AssertionError with the same message the feedback would show.
+
+Either way an unimplemented part raises NotImplementedError, and no message
+shows a reference value or hidden-test source.
 """
+import os
+
 from autograder.cases import parts_for
-from autograder.cases.base import StudentOutputError
-from autograder.compare import compare_outputs
-from autograder.diagnose import describe, likely_bug, outcome
-from autograder.references import load_references
-
-MAX_MESSAGE_CHARS = 300
-MAX_CASES_LISTED = 3
+from autograder.records import RECORD_DIR_VAR, outcome, write_record
 
 
-def short(text):
-    text = " ".join(str(text).split())
-    return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "..."
+def run_cases(part, obj):
+    """The outcome of every hidden case of `part`, in case order."""
+    return [outcome(obj, part, case.make_inputs()) for case in part.cases]
 
 
-def run_case(part, case, obj, reference):
-    """(problems, outcome) of one case; problems is empty when it passes.
-    outcome is ("outputs", dict) or ("error", "Type: message"), for diagnosis."""
-    kind, value = result = outcome(obj, part, case.make_inputs())
-    if kind == "error":
-        if value.startswith(StudentOutputError.__name__):
-            return [short(value.split(": ", 1)[1])], result
-        return [f"your code raised {short(value)}"], result
-    return compare_outputs(value, reference, case.tol), result
+def not_implemented(outcomes):
+    return any(kind == "error" and value.startswith("NotImplementedError") for kind, value in outcomes)
 
 
 def check_part(assignment_id, part_name, obj):
-    """Grade one part on its hidden cases; raise AssertionError if any fails.
+    """Run one part's hidden cases; record them for the grader, or judge them here.
 
-    The message lists the first failing cases (output, element, relative
-    error) and, when the outputs match a catalogued bug, names it.
+    Raises NotImplementedError when the code still raises it, and (outside
+    the grader) AssertionError listing the first failing cases and, when the
+    outputs match a catalogued bug, naming it.
     """
     part = parts_for(assignment_id)[part_name]
-    references = load_references(assignment_id)[part_name]
-    failures, diagnosis = [], None
-    for case in part.cases:
-        problems, result = run_case(part, case, obj, references[case.name])
-        if result[0] == "error" and result[1].startswith("NotImplementedError"):
-            raise NotImplementedError(f"{part_name} is not implemented yet.")
-        if problems:
-            failures.append(f"case '{case.name}': " + "; ".join(problems))
-            if diagnosis is None:
-                diagnosis = likely_bug(assignment_id, part_name, part, case, result)
-    if failures:
-        listed = "\n  ".join(failures[:MAX_CASES_LISTED])
-        more = f"\n  (and {len(failures) - MAX_CASES_LISTED} more)" if len(failures) > MAX_CASES_LISTED else ""
-        cause = f"\n{describe(diagnosis)}" if diagnosis else ""
-        raise AssertionError(
-            f"{part_name}: {len(failures)} of {len(part.cases)} hidden test cases failed.\n  {listed}{more}{cause}")
-    print(f"{part_name}: all {len(part.cases)} hidden test cases pass.")
+    outcomes = run_cases(part, obj)
+    if not_implemented(outcomes):
+        raise NotImplementedError(f"{part_name} is not implemented yet.")
+    record_dir = os.environ.get(RECORD_DIR_VAR)
+    if record_dir:
+        write_record(record_dir, part_name, outcomes)
+        print(f"{part_name}: the outputs of {len(part.cases)} hidden test cases were recorded; "
+              "they are compared with the references after the notebook has run.")
+        return
+    from autograder.verdicts import judge  # needs the references: instructor side only
+    passed, message = judge(assignment_id, part_name, outcomes)
+    if not passed:
+        raise AssertionError(message)
+    print(message)

@@ -17,10 +17,12 @@ from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, p
 DEFAULT_TIMEOUT = 600
 
 
-def execute(nb, working_dir, timeout=DEFAULT_TIMEOUT):
-    """Execute notebook node `nb` in a fresh kernel started in `working_dir`; return it."""
+def execute(nb, working_dir, timeout=DEFAULT_TIMEOUT, **client_options):
+    """Execute notebook node `nb` in a fresh kernel started in `working_dir`; return it.
+    client_options go to nbclient's NotebookClient (the grader passes its sandboxed kernel manager)."""
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
-                            kernel_name="python3", resources={"metadata": {"path": str(working_dir)}})
+                            kernel_name="python3", resources={"metadata": {"path": str(working_dir)}},
+                            **client_options)
     client.execute()
     return nb
 

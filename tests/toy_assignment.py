@@ -100,3 +100,14 @@ def write_toy_batch(batch, kinds=KINDS, assignment_id=ASSIGNMENT):
         if kind == "not_json":
             path.write_text(path.read_text()[:200])
     return list(kinds)
+
+
+@contextmanager
+def course_paths(root):
+    """Point the solutions, releases and references at folders under `root` for the block."""
+    patch = pytest.MonkeyPatch()
+    point_paths_at(root, patch)
+    try:
+        yield root
+    finally:
+        patch.undo()
