@@ -30,8 +30,14 @@ def cmd_release(args):
 
 def cmd_grade(args):
     from autograder.grade import grade
+    from autograder.limits import Limits, check_memory_limit, parse_size
+    try:
+        limits = Limits(check_memory_limit(parse_size(args.memory_limit)), args.max_output)
+    except ValueError as error:
+        print(f"--memory-limit: {error}", file=sys.stderr)
+        return 2
     grade(args.submissions, args.output, args.assignment, args.timeout, args.db_url, args.data_size,
-          jobs=args.jobs)
+          jobs=args.jobs, limits=limits)
     return 0
 
 
@@ -79,6 +85,10 @@ def build_parser():
                        help="data size the notebooks run on (default: COURSE_DATA_SIZE, else full)")
     grade.add_argument("--jobs", type=int, default=1,
                        help="grade in this many worker processes (default 1; use the number of cores)")
+    grade.add_argument("--memory-limit", default="4G",
+                       help="address space each notebook's kernel may use, e.g. 4G or 1500M (default 4G)")
+    grade.add_argument("--max-output", type=int, default=50_000,
+                       help="characters of output kept per cell; the rest is cut with a note (default 50000)")
     grade.set_defaults(run=cmd_grade)
 
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")

@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 from autograder.cases import dependencies_for, parts_for
 from autograder.examples import released_notebook, solution_cells
 from coursekit.cell_verdicts import is_test_cell, nbgrader_meta, part_name, cell_verdict
-from coursekit.check import execute
+from autograder.limits import Limits, LimitedNotebookClient
 
 
 def blamed_dependencies(results, depends_on, attempted):
@@ -47,13 +47,20 @@ def repaired_notebook(graded_path, replacements):
     return nb
 
 
-def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
+def execute(nb, working_dir, cell_timeout, limits):
+    """Run notebook node `nb` in a fresh kernel under the grading limits; return it."""
+    LimitedNotebookClient(nb, limits, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=True,
+                          kernel_name="python3", resources={"metadata": {"path": str(working_dir)}}).execute()
+    return nb
+
+
+def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout, limits=Limits()):
     """Run the repaired notebook; return {dependent part: passed} for the blamed parts."""
     parts = parts_for(assignment_id)
     references = solution_cells(assignment_id, notebook)
     to_replace = {parts[d].cell for deps in blamed.values() for d in deps}
     nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
-                 graded_path.parent, cell_timeout)
+                 graded_path.parent, cell_timeout, limits)
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
     return {part: verdicts.get(part, False) for part in blamed}
 
@@ -67,7 +74,7 @@ def count_bugs_once(grader, submission, notebook, results, graded_path):
     blamed = blamed_dependencies(results, depends_on, attempted)
     if not blamed:
         return results
-    passed = recheck(submission.assignment_id, notebook, graded_path, blamed, grader.cell_timeout)
+    passed = recheck(submission.assignment_id, notebook, graded_path, blamed, grader.cell_timeout, grader.limits)
     grade_ids = {part: gid for part, gid, _ in grader.parts[submission.assignment_id][notebook]}
     with Gradebook(grader.db_url) as gradebook:
         for result in results:

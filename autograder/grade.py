@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                    SaveAutoGrades)
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from tqdm import tqdm
 
@@ -27,8 +27,11 @@ from autograder.dependencies import count_bugs_once
 from autograder.feedback import write_feedback
 from autograder.gradebook import record_scores
 from autograder.intake import collect_submissions, open_batch
+from autograder.limits import GuardedExecute, Limits
+from autograder.notebook_repair import NotebookDamaged, repair_file
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
+from autograder.failures import failure_reason, output_notes
 from autograder.report import print_summary, write_canvas_csv, write_grades_csv
 from autograder.summary_page import write_summary_pages
 from autograder.results import StudentReport, assignment_parts, graded_results, zero_results
@@ -37,15 +40,15 @@ DEFAULT_CELL_TIMEOUT = 600
 DATA_SIZE_VAR = "COURSE_DATA_SIZE"
 
 
-def autograde_config(course_root, db_url, cell_timeout):
+def autograde_config(course_root, db_url, cell_timeout, limits=Limits()):
     config = course_config(course_root, db_url)
     config.Execute.timeout = cell_timeout
     config.Execute.interrupt_on_timeout = True
     config.OverwriteCells.add_missing_cells = True
     config.Autograde.autograde_preprocessors = [
-        Execute, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        GuardedExecute, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-    return config
+    return limits.configure(config)
 
 
 def kernel_settings(data_size):
@@ -74,21 +77,20 @@ def kernel_environment(data_size):
                 os.environ[name] = value
 
 
-def last_line(text):
-    lines = (text or "").strip().splitlines()
-    return lines[-1] if lines else ""
 
 
 class Grader:
     """Grades batches of submissions into one course folder and gradebook."""
 
-    def __init__(self, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None):
+    def __init__(self, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
+                 limits=None):
         self.output_dir = Path(output_dir).resolve()
         self.course_root = self.output_dir / "course"
         self.assignment_ids = list(assignment_ids or paths.assignment_ids())
         self.db_url = db_url or f"sqlite:///{self.output_dir / 'gradebook.db'}"
         self.cell_timeout = cell_timeout
-        self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout))
+        self.limits = limits or Limits()
+        self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout, self.limits))
         self.parts = {a: assignment_parts(a) for a in self.assignment_ids}
 
     def prepare(self):
@@ -101,12 +103,20 @@ class Grader:
             raise_on_failure(self.api.generate_assignment(assignment_id), "generate_assignment")
 
     def stage(self, submission):
-        """Copy a submission's gradable notebooks to where nbgrader looks for them."""
+        """Put a submission's gradable notebooks, repaired (notebook_repair.py), where
+        nbgrader looks for them; return notes on the repairs. A notebook beyond
+        repair is not staged: its reason goes into submission.problems."""
         target = self.course_root / "submitted" / submission.student_id / submission.assignment_id
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
+        notes = []
         for name, path in submission.notebooks.items():
-            shutil.copyfile(path, target / f"{name}.ipynb")
+            released = self.course_root / "release" / submission.assignment_id / f"{name}.ipynb"
+            try:
+                notes += repair_file(path, target / f"{name}.ipynb", released)
+            except NotebookDamaged as error:
+                submission.problems[name] = str(error)
+        return notes
 
     def graded_path(self, submission, notebook):
         return (self.course_root / "autograded" / submission.student_id / submission.assignment_id
@@ -133,10 +143,11 @@ class Grader:
         notes = list(submission.notes)
         failure = None
         if submission.notebooks:
-            self.stage(submission)
+            notes += self.stage(submission)
+        if set(submission.notebooks) - set(submission.problems):
             outcome = self.api.autograde(submission.assignment_id, submission.student_id)
             if not outcome["success"]:
-                failure = f"grading failed: {last_line(outcome.get('error')) or 'see the grader log.'}"
+                failure = f"grading failed: {failure_reason(outcome)}"
         else:
             record_scores(self.db_url, submission, parts, {})
         results = []
@@ -150,6 +161,7 @@ class Grader:
                 continue
             part_results, part_notes = graded_results(submission.assignment_id, notebook_parts, graded,
                                                       self.scores(submission, notebook))
+            part_notes += output_notes(graded)
             results += count_bugs_once(self, submission, notebook, part_results, graded)
             notes += part_notes
         return results, notes
@@ -183,9 +195,9 @@ def progress(items, quiet, total=None):
 
 
 def grade(batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
-          data_size=None, quiet=False, jobs=1):
+          data_size=None, quiet=False, jobs=1, limits=None):
     """Grade a batch, write grades.csv and feedback/, print a summary; return the reports."""
-    grader = Grader(output_dir, assignment_ids, cell_timeout, db_url)
+    grader = Grader(output_dir, assignment_ids, cell_timeout, db_url, limits)
     reports = grader.grade_batch(batch_path, data_size, jobs, quiet)
     columns = [(a, part, points) for a in grader.assignment_ids
                for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]

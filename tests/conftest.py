@@ -20,3 +20,20 @@ def cifar_ready():
 def requires_cifar():
     if not cifar_ready():
         pytest.skip("CIFAR-10 is not set up: run `bash course.sh data` (the test command does this itself).")
+
+
+@pytest.fixture(scope="module")
+def toy_course(tmp_path_factory):
+    """The toy assignment (toy_assignment.py) released into a temporary course,
+    with the repository's paths pointing at it for the duration of the module."""
+    from autograder.release import release
+    from toy_assignment import ASSIGNMENT, write_toy_solutions
+    root = tmp_path_factory.mktemp("toy_course")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(paths, "SOLUTIONS_DIR", root / "solutions")
+    patch.setattr(paths, "ASSIGNMENTS_DIR", root / "assignments")
+    patch.setattr(paths, "REFERENCES_DIR", root / "references")
+    write_toy_solutions(root / "solutions")
+    release(ASSIGNMENT)
+    yield root
+    patch.undo()

@@ -12,23 +12,9 @@ from autograder import paths
 from autograder.examples import (perfect_notebook, released_notebook, with_cell_source, without_cell,
                                  write_submission)
 from autograder.grade import grade
-from autograder.release import release
-from toy_assignment import ASSIGNMENT, NOTEBOOK, write_toy_solutions
+from toy_assignment import ASSIGNMENT, NOTEBOOK
 
 pytestmark = pytest.mark.notebook
-
-
-@pytest.fixture(scope="module")
-def toy_course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("toy_course")
-    patch = pytest.MonkeyPatch()
-    patch.setattr(paths, "SOLUTIONS_DIR", root / "solutions")
-    patch.setattr(paths, "ASSIGNMENTS_DIR", root / "assignments")
-    patch.setattr(paths, "REFERENCES_DIR", root / "references")
-    write_toy_solutions(root / "solutions")
-    release(ASSIGNMENT)
-    yield root
-    patch.undo()
 
 
 @pytest.fixture(scope="module")
