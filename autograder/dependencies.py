@@ -14,6 +14,7 @@ from autograder.cases import dependencies_for, parts_for
 from autograder.examples import released_notebook, solution_cells
 from coursekit.cell_verdicts import is_test_cell, nbgrader_meta, part_name, cell_verdict
 from autograder.limits import Limits, LimitedNotebookClient
+from nbclient.exceptions import DeadKernelError
 
 
 def blamed_dependencies(results, depends_on, attempted):
@@ -59,8 +60,11 @@ def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout, limits=L
     parts = parts_for(assignment_id)
     references = solution_cells(assignment_id, notebook)
     to_replace = {parts[d].cell for deps in blamed.values() for d in deps}
-    nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
-                 graded_path.parent, cell_timeout, limits)
+    try:
+        nb = execute(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
+                     graded_path.parent, cell_timeout, limits)
+    except DeadKernelError:  # the student's code killed the rerun's kernel: no points come back
+        return {part: False for part in blamed}
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
     return {part: verdicts.get(part, False) for part in blamed}
 

@@ -5,7 +5,8 @@ import re
 
 import nbformat
 
-from autograder.limits import TRUNCATION_MARK
+from autograder.limits import TRUNCATION_MARK, died_here
+from coursekit.cell_verdicts import is_test_cell
 
 ERROR_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Interrupt)):\s*(.*)$")
 UNHELPFUL = ("NbGraderException",)
@@ -39,12 +40,20 @@ def failure_reason(outcome):
     return f"nbgrader could not process the notebook ({EXPLAINED.get(name, name)}: {message[:300]})."
 
 
-def output_notes(graded_path):
-    """A note when the grader shortened a notebook's output."""
+def notebook_notes(graded_path):
+    """Notes on a graded notebook: output the grader shortened, and a kernel that
+    died outside a test cell (its test cells then say only that a name is missing)."""
     nb = nbformat.read(str(graded_path), as_version=4)
-    cut = sum(1 for cell in nb.cells if cell.cell_type == "code"
-              for out in cell.outputs if out.output_type == "stream" and TRUNCATION_MARK in out.text)
-    if not cut:
-        return []
-    return [f"{graded_path.name}: the output of {cut} cell(s) was longer than the grader keeps; it was "
-            "truncated (this costs no points)."]
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    notes = []
+    cut = sum(1 for cell in code for out in cell.outputs if out.output_type == "stream" and TRUNCATION_MARK in out.text)
+    if cut:
+        notes.append(f"{graded_path.name}: the output of {cut} cell(s) was longer than the grader keeps; it was "
+                     "truncated (this costs no points).")
+    for cell in code:
+        if died_here(cell) and not is_test_cell(cell):
+            first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            notes.append(f"{graded_path.name}: the Python process stopped while running the cell that starts with "
+                         f"`{first_line[:80]}` (it crashed, or was killed for using too much memory). The grader "
+                         "started a new one and went on; the parts that needed that cell lost their points.")
+    return notes

@@ -97,12 +97,6 @@ def with_nbgrader_metadata(nb, cell_id, **changes):
     return copy_
 
 
-def without_nbgrader_metadata(nb, grade_id):
-    copy_ = copied(nb)
-    del cell_by_grade_id(copy_, grade_id).metadata["nbgrader"]
-    return copy_
-
-
 def with_cell_type(nb, grade_id, cell_type):
     """Cell `grade_id` turned into another cell type (nbgrader issue #1941)."""
     copy_ = copied(nb)

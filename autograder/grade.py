@@ -31,7 +31,7 @@ from autograder.limits import GuardedExecute, Limits
 from autograder.notebook_repair import NotebookDamaged, repair_file
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
-from autograder.failures import failure_reason, output_notes
+from autograder.failures import failure_reason, notebook_notes
 from autograder.report import print_summary, write_canvas_csv, write_grades_csv
 from autograder.summary_page import write_summary_pages
 from autograder.results import StudentReport, assignment_parts, graded_results, zero_results
@@ -75,8 +75,6 @@ def kernel_environment(data_size):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
 
 
 class Grader:
@@ -161,10 +159,20 @@ class Grader:
                 continue
             part_results, part_notes = graded_results(submission.assignment_id, notebook_parts, graded,
                                                       self.scores(submission, notebook))
-            part_notes += output_notes(graded)
+            part_notes += notebook_notes(graded)
             results += count_bugs_once(self, submission, notebook, part_results, graded)
             notes += part_notes
         return results, notes
+
+    def grade_safely(self, submission):
+        """grade_submission, where an unexpected error costs only this submission, not the batch."""
+        try:
+            return self.grade_submission(submission)
+        except Exception as error:
+            reason = f"grading failed: {type(error).__name__}: {error}"
+            results = [r for parts in self.parts[submission.assignment_id].values()
+                       for r in zero_results(submission.assignment_id, parts, reason)]
+            return results, [f"{submission.assignment_id}: {reason}"]
 
     def submissions(self, batch_path):
         """The batch's submissions, in a fixed order (student, then assignment)."""
@@ -180,7 +188,7 @@ class Grader:
                 from autograder.parallel import grade_in_workers
                 outcomes = grade_in_workers(self, submissions, data_size, jobs, quiet)
             else:
-                outcomes = [self.grade_submission(s) for s in progress(submissions, quiet)]
+                outcomes = [self.grade_safely(s) for s in progress(submissions, quiet)]
         reports = {}
         for submission, (results, notes) in zip(submissions, outcomes):
             report = reports.setdefault(submission.student_id, StudentReport(submission.student_id))

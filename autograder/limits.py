@@ -10,12 +10,16 @@
   50,000). The rest is dropped as it arrives, so a flood of prints never piles
   up in the grader's memory or in the graded notebook; a note says how much
   was left out.
+- A kernel that dies (killed, crashed) is replaced by a new one that runs the
+  cells above again, so only the parts that need the cell it died in are lost.
 """
+import copy
 import sys
 from dataclasses import dataclass
 
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
@@ -223,6 +227,20 @@ class OutputCap:
             self._budget.kept = self._budget.rich_kept = 0
 
 
+KERNEL_DIED = "KernelDied"
+MAX_KERNEL_RESTARTS = 3  # per notebook
+
+
+def kernel_died_output():
+    return new_output("error", ename=KERNEL_DIED, traceback=[], evalue=(
+        "the Python process running the notebook stopped while this cell ran (it crashed, or was killed "
+        "for using too much memory). The grader started a new one and ran the cells above again."))
+
+
+def died_here(cell):
+    return any(out.get("ename") == KERNEL_DIED for out in cell.get("outputs", []))
+
+
 class GuardedExecute(OutputCap, Execute):
     """nbgrader's Execute with the memory limit and the output cap.
 
@@ -238,13 +256,45 @@ class GuardedExecute(OutputCap, Execute):
         self.cap_kernel_output()
         self.start_cell()
 
+    def preprocess(self, nb, resources=None, km=None):
+        self.restarts = 0
+        try:
+            return super().preprocess(nb, resources, km)
+        except RuntimeError as error:
+            # A kernel that dies while starting (before any cell ran), e.g. because
+            # another process took one of its ports, gets one more try.
+            if "before replying to kernel_info" not in str(error):
+                raise
+            return super().preprocess(nb, resources, km)
+
     def preprocess_cell(self, cell, resources, index):
         # nbconvert runs cells through here (its execute_cell does not reach an
         # override of async_execute_cell).
         self.start_cell()
-        cell, resources = super().preprocess_cell(cell, resources, index)
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            if self.restarts >= MAX_KERNEL_RESTARTS:
+                raise
+            cell.outputs.append(kernel_died_output())
+            self.restart_and_replay(index)
         self.finish_cell(cell)
         return cell, resources
+
+    def restart_and_replay(self, index):
+        """A new kernel that has run the code cells above cell `index` again (their outputs are not kept),
+        so that only the parts that need the cell that killed the kernel lose their points."""
+        self.restarts += 1
+        # A new kernel on new ports: restarting on the dead kernel's ports races
+        # with other grading processes that may have picked them up meanwhile.
+        self._cleanup_kernel()
+        self.create_kernel_manager()
+        self.start_new_kernel()
+        self.start_new_kernel_client()
+        for earlier_index, earlier in enumerate(self.nb.cells[:index]):
+            if earlier.cell_type == "code" and not died_here(earlier):
+                self.start_cell()
+                self.execute_cell(copy.deepcopy(earlier), earlier_index, store_history=True)
 
 
 class LimitedNotebookClient(OutputCap, NotebookClient):

@@ -169,8 +169,17 @@ def repair(nb, released):
         nbformat.validate(nb)
     except ValidationError as error:
         raise NotebookDamaged(f"the notebook's structure is invalid and could not be repaired "
-                              f"({str(error).splitlines()[0]}). Open it in Jupyter, save it, and submit it again.")
+                              f"({what_is_invalid(nb, error)}). Open it in Jupyter, save it, and submit it again.")
     return notes
+
+
+def what_is_invalid(nb, error):
+    """A short description of a validation error (jsonschema's own is a whole cell's repr)."""
+    where = list(getattr(error, "path", []))
+    if where[:1] == ["cells"] and len(where) > 1:
+        cell = nb.cells[where[1]]
+        return f"cell {where[1] + 1}, of type {cell.get('cell_type')!r}, is not a valid notebook cell"
+    return str(getattr(error, "message", error))[:200]
 
 
 def read_unvalidated(path):

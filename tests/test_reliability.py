@@ -7,7 +7,7 @@ points, and mul, 3 points) holds every case: infinite loops, a 50 GB and a
 damaged (copied, split and moved cells, changed grading metadata, older
 formats, JupyterLab 4 and VS Code files). Each must be graded correctly, or
 fail with a clear reason, without costing another part or another student.
-One Assignment 1 submission checks the same on a real assignment.
+test_reliability_real.py checks the same on a real assignment.
 """
 import csv
 import json
@@ -19,7 +19,7 @@ import pytest
 from autograder import fault_examples as fx
 from autograder.examples import perfect_notebook, with_cell_source, write_submission
 from autograder.grade import Grader, grade
-from autograder.limits import DEFAULT_MAX_OUTPUT_CHARS, TRUNCATION_MARK, Limits
+from autograder.limits import DEFAULT_MAX_OUTPUT_CHARS, DEFAULT_MEMORY_LIMIT, TRUNCATION_MARK, Limits, parse_size
 from autograder.results import MAX_MESSAGE_CHARS
 from toy_assignment import ASSIGNMENT, NOTEBOOK
 
@@ -60,23 +60,20 @@ CASES = {
                       "was truncated"),
     "huge_error": ("hostile", answer("mul_code", body("mul", "raise ValueError('y' * 10**6)", "0")), (2, 0),
                    TRUNCATION_MARK),
-    "kills_kernel": ("hostile", answer("mul_code", fx.KILL_KERNEL + "\n" + MUL), (0, 0),
-                     "the Python process running the notebook stopped"),
+    "kills_kernel_in_cell": ("hostile", answer("mul_code", fx.KILL_KERNEL + "\n" + MUL), (2, 0),
+                             "the Python process stopped while running the cell that starts with `import os, signal`"),
+    "kills_kernel_in_test": ("hostile", answer("add_code", body("add", fx.KILL_KERNEL, "a + b")), (0, 3),
+                             "add: KernelDied: the Python process running the notebook stopped while this cell ran"),
     "duplicate_cell_ids": ("broken", fx.with_duplicated_cell_ids, (2, 3), None),
     "copied_answer_above": ("broken", lambda p: fx.with_duplicated_cell(p, "add_code", before=True,
                                                                           source="def add(a, b):\n    return 0"),
                             (2, 3), "2 copies of cell 'add_code'"),
-    "copied_answer_below": ("broken", lambda p: fx.with_duplicated_cell(p, "mul_code"), (2, 3), "2 copies"),
-    "copied_test": ("broken", lambda p: fx.with_duplicated_cell(p, "test_add"), (2, 3), "2 copies of cell 'test_add'"),
     "copied_test_above": ("broken", lambda p: fx.with_duplicated_cell(p, "test_mul", before=True), (2, 3), "2 copies"),
     "split_answer": ("broken", lambda p: fx.with_split_cell(with_cell_source(p, "add_code", "import math\n" + ADD),
                                                             "add_code", 1), (2, 3), "2 copies of cell 'add_code'"),
-    "test_not_graded": ("broken", lambda p: fx.with_nbgrader_metadata(p, "test_mul", grade=False), (2, 3),
-                        "grading settings of cell 'test_mul' had been changed (grade was False)"),
-    "test_100_points": ("broken", lambda p: fx.with_nbgrader_metadata(p, "test_mul", points=100), (2, 3),
-                        "points was 100"),
-    "test_unlocked": ("broken", lambda p: fx.with_nbgrader_metadata(p, "test_mul", locked=False), (2, 3),
-                      "locked was False"),
+    "test_settings_changed": ("broken", lambda p: fx.with_nbgrader_metadata(p, "test_mul", grade=False, points=100,
+                                                                              locked=False), (2, 3),
+                              "cell 'test_mul' had been changed (grade was False, locked was False, points was 100)"),
     "answer_made_test": ("broken", lambda p: fx.with_nbgrader_metadata(p, "mul_code", solution=False, grade=True,
                                                                          points=5, locked=True), (2, 3),
                          "grading settings of cell 'mul_code' had been changed"),
@@ -84,23 +81,19 @@ CASES = {
                           "with the id 'my_mul', which the released notebook does not have"),
     "test_id_removed": ("broken", lambda p: fx.with_nbgrader_metadata(p, "test_mul", grade_id=None), (2, 3),
                         "The test cell of mul was missing and was restored"),
-    "test_metadata_removed": ("broken", lambda p: fx.without_nbgrader_metadata(p, "test_mul"), (2, 3),
-                              "The test cell of mul was missing and was restored"),
-    "answer_metadata_removed": ("broken", lambda p: fx.without_nbgrader_metadata(p, "mul_code"), (2, 3), None),
     "answer_to_markdown": ("broken", lambda p: fx.with_cell_type(p, "mul_code", "markdown"), (2, 3),
                            "had been turned into a markdown cell"),
-    "test_to_raw": ("broken", lambda p: fx.with_cell_type(p, "test_add", "raw"), (2, 3), "turned into a raw cell"),
     "parts_swapped": ("broken", lambda p: fx.with_cells_moved(p, ["mul_code", "test_mul"], "add_code"), (2, 3), None),
     "test_above_answer": ("broken", lambda p: fx.with_cells_moved(p, ["test_mul"], "mul_code"), (2, 3),
                           "had been moved above cell 'mul_code'"),
     "scratch_cells": ("broken", fx.with_scratch_cells, (2, 3), None),
     "nbformat_4_4": ("broken", fx.as_nbformat_44, (2, 3), None),
     "nbformat_3": ("broken", fx.as_nbformat_v3, (2, 3), None),
-    "jupyterlab4": ("broken", fx.as_jupyterlab4, (2, 3), None),
     "jupyterlab4_wrong_mul": ("broken", lambda p: fx.as_jupyterlab4(answer("mul_code", "def mul(a, b):\n    return a + b")(p)),
                               (2, 0), "mul(2, 3) should be 6"),
     "vscode": ("broken", fx.as_vscode, (2, 3), None),
-    "invalid_structure": ("broken", invalid_cell_type, (0, 0), "the notebook's structure is invalid"),
+    "invalid_structure": ("broken", invalid_cell_type, (0, 0),
+                          "structure is invalid and could not be repaired (cell 2, of type 'python'"),
 }
 TIMEOUT = 15
 
@@ -175,22 +168,14 @@ def test_a_huge_error_message_is_cut_in_the_feedback(graded):
     assert len(graded["rows"]["huge_error"]["notes"]) <= 4003
 
 
-def test_limits_reach_the_kernel(toy_course, tmp_path):
-    """A kernel reports the address-space limit it runs under; a lower --memory-limit lowers it."""
-    probe = with_cell_source(perfect_notebook(ASSIGNMENT, NOTEBOOK), "add_code",
-                             "import resource\nassert resource.getrlimit(resource.RLIMIT_AS)[0] == 2 * 2**30\n" + ADD)
-    write_submission(tmp_path / "batch", "probe", ASSIGNMENT, NOTEBOOK, probe)
-    reports = grade(tmp_path / "batch", tmp_path / "out", [ASSIGNMENT], cell_timeout=TIMEOUT, quiet=True,
-                    limits=Limits(memory_limit=2 * 2**30))
-    assert reports[0].total == 5, [p.message for p in reports[0].parts]
-
-
-def test_a_memory_limit_too_small_for_a_kernel_is_refused(tmp_path):
+def test_memory_limit_option():
     from autograder.cli import main
-    assert main(["grade", str(tmp_path), "--memory-limit", "500M", "--output", str(tmp_path / "o")]) == 2
+    assert parse_size("4G") == DEFAULT_MEMORY_LIMIT == Limits().memory_limit
+    assert parse_size("1500M") == 1500 * 2**20
+    assert main(["grade", "nowhere", "--memory-limit", "500M"]) == 2  # too small for a kernel to start
 
 
-DETERMINISM_CASES = ["perfect", "flood_in_cell", "memory_6gb", "copied_answer_above", "jupyterlab4_wrong_mul"]
+DETERMINISM_CASES = ["flood_in_cell", "jupyterlab4_wrong_mul"]
 
 
 def test_grades_are_identical_over_five_runs_in_any_order(graded, batch, toy_course):
@@ -213,32 +198,3 @@ def test_grades_are_identical_over_five_runs_in_any_order(graded, batch, toy_cou
         row = graded["rows"][student]
         scores = dict((part, score) for part, score, _ in first[student][0])
         assert (scores["add"], scores["mul"]) == (float(row["toy.add"]), float(row["toy.mul"]))
-
-
-@pytest.fixture(scope="module")
-def real_assignment(tmp_path_factory, requires_cifar):
-    """Assignment 1 on small data: a perfect submission, and one saved by
-    JupyterLab 4 with a copied answer cell, a 50 GB allocation in
-    svm_loss_naive and a 10 MB print flood in softmax_loss_naive's cell."""
-    root = tmp_path_factory.mktemp("real")
-    perfect = perfect_notebook("assignment1", "linear_classifiers")
-    hostile = fx.with_statement_in_function(perfect, "svm_loss_naive_code", fx.MEMORY_HOG)
-    hostile = fx.with_prelude(hostile, "softmax_loss_naive_code", fx.OUTPUT_FLOOD)
-    hostile = fx.with_duplicated_cell(hostile, "regularization_penalty_code")
-    write_submission(root / "batch", "perfect", "assignment1", "linear_classifiers", perfect)
-    path = root / "batch" / "hostile" / "assignment1" / "linear_classifiers.ipynb"
-    path.parent.mkdir(parents=True)
-    path.write_text(fx.as_jupyterlab4(hostile))
-    reports = grade(root / "batch", root / "out", ["assignment1"], cell_timeout=120, data_size="small",
-                    quiet=True, jobs=2)
-    return {r.student_id: r for r in reports}
-
-
-def test_real_assignment_hostile_submission_loses_only_the_hostile_part(real_assignment):
-    perfect, hostile = real_assignment["perfect"], real_assignment["hostile"]
-    assert perfect.total == perfect.max_total
-    lost = {p.part: p.message for p in hostile.parts if not p.passed}
-    assert list(lost) == ["svm_loss_naive"], lost
-    assert "ran out of memory (MemoryError" in lost["svm_loss_naive"]
-    assert any("was truncated" in note for note in hostile.notes)
-    assert any("2 copies of cell 'regularization_penalty_code'" in note for note in hostile.notes)
