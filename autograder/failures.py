@@ -5,7 +5,8 @@ import re
 
 import nbformat
 
-from autograder.limits import TRUNCATION_MARK, died_here
+from autograder.limits import died_here
+from autograder.output_cap import TRUNCATION_MARK
 from coursekit.cell_verdicts import is_test_cell
 
 ERROR_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Interrupt)):\s*(.*)$")

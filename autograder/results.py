@@ -5,7 +5,7 @@ import nbformat
 
 from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, part_name
 from autograder import paths
-from autograder.limits import truncated
+from autograder.output_cap import truncated
 
 RESTORED_MARKER = "was missing from the submission"
 MAX_MESSAGE_CHARS = 2000  # per part, in grades.csv and the feedback page
