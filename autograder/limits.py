@@ -79,9 +79,13 @@ class LimitedKernelManager(AsyncKernelManager):
         return limited_command(super().format_kernel_cmd(extra_arguments), self.memory_limit)
 
 
-def kernel_manager_with_limit(memory_limit):
-    """A LimitedKernelManager class for `memory_limit` bytes (nbclient wants a class)."""
-    return type("LimitedKernelManager", (LimitedKernelManager,), {"memory_limit": int(memory_limit)})
+def kernel_manager_with_limit(memory_limit, base=AsyncKernelManager):
+    """A kernel manager class (nbclient wants a class) that starts kernels the way
+    `base` does, under a limit of `memory_limit` bytes. A `base` that wraps the
+    command further (a sandbox) keeps working: the limit is inherited through it."""
+    if issubclass(base, LimitedKernelManager):
+        base = base.__bases__[-1]
+    return type("LimitedKernelManager", (LimitedKernelManager, base), {"memory_limit": int(memory_limit)})
 
 
 KERNEL_DIED = "KernelDied"
@@ -109,7 +113,8 @@ class GuardedExecute(OutputCap, Execute):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kernel_manager_class = kernel_manager_with_limit(self.memory_limit)
+        # Built on the configured kernel manager class (e.g. a sandbox's), not in place of it.
+        self.kernel_manager_class = kernel_manager_with_limit(self.memory_limit, self.kernel_manager_class)
         self.cap_kernel_output()
         self.start_cell()
 
@@ -158,8 +163,9 @@ class LimitedNotebookClient(OutputCap, NotebookClient):
     """An nbclient NotebookClient with the memory limit and the output cap, for
     grading runs outside nbgrader (the dependency rerun)."""
 
-    def __init__(self, nb, limits, **kwargs):
-        super().__init__(nb, kernel_manager_class=kernel_manager_with_limit(limits.memory_limit), **kwargs)
+    def __init__(self, nb, limits, kernel_manager_class=AsyncKernelManager, **kwargs):
+        super().__init__(nb, kernel_manager_class=kernel_manager_with_limit(limits.memory_limit, kernel_manager_class),
+                         **kwargs)
         self.max_output_chars = limits.max_output_chars
         self.cap_kernel_output()
         self.start_cell()
