@@ -30,8 +30,14 @@ def cmd_release(args):
 
 def cmd_grade(args):
     from autograder.grade import grade
+    from autograder.limits import Limits, check_memory_limit, parse_size
+    try:
+        limits = Limits(check_memory_limit(parse_size(args.memory_limit)), args.max_output)
+    except ValueError as error:
+        print(f"--memory-limit: {error}", file=sys.stderr)
+        return 2
     grade(args.submissions, args.output, args.assignment, args.timeout, args.db_url, args.data_size,
-          jobs=args.jobs, cluster=args.cluster, force=args.force)
+          jobs=args.jobs, cluster=args.cluster, force=args.force, limits=limits)
     return 0
 
 
@@ -83,6 +89,10 @@ def build_parser():
                        help="grade on a Dask distributed cluster, e.g. tcp://scheduler:8786 (see README)")
     grade.add_argument("--force", action="store_true",
                        help="grade again the submissions a previous run already finished in this gradebook")
+    grade.add_argument("--memory-limit", default="4G",
+                       help="address space each notebook's kernel may use, e.g. 4G or 1500M (default 4G)")
+    grade.add_argument("--max-output", type=int, default=50_000,
+                       help="characters of output kept per cell; the rest is cut with a note (default 50000)")
     grade.set_defaults(run=cmd_grade)
 
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")

@@ -17,7 +17,7 @@ from autograder.examples import released_notebook, solution_cells
 from coursekit.cell_verdicts import is_test_cell, nbgrader_meta, part_name, cell_verdict
 from autograder.sandbox import SandboxedKernelManager, clear_records, records_dir, remove_unsafe_files
 from autograder.verdicts import record_verdict
-from coursekit.check import execute
+from autograder.limits import Limits, LimitedNotebookClient
 
 
 def blamed_dependencies(results, depends_on, attempted):
@@ -57,13 +57,21 @@ def dependency_cell(parts, part):
     return parts[part].cell if part in parts else f"{part}_code"
 
 
-def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
+def execute(nb, working_dir, cell_timeout, limits):
+    """Run notebook node `nb` in a fresh sandboxed kernel under the grading limits; return it."""
+    LimitedNotebookClient(nb, limits, kernel_manager_class=SandboxedKernelManager, timeout=cell_timeout,
+                          allow_errors=True, interrupt_on_timeout=True, kernel_name="python3",
+                          resources={"metadata": {"path": str(working_dir)}}).execute()
+    return nb
+
+
+def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout, limits=Limits()):
     """Run the repaired notebook; return {dependent part: passed} for the blamed parts."""
     parts = parts_for(assignment_id)
     references = solution_cells(assignment_id, notebook)
     to_replace = {dependency_cell(parts, d) for deps in blamed.values() for d in deps}
     nb = run_in_sandbox(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
-                        graded_path.parent, cell_timeout)
+                        graded_path.parent, cell_timeout, limits)
     if nb is None:
         return {part: False for part in blamed}
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
@@ -72,14 +80,13 @@ def recheck(assignment_id, notebook, graded_path, blamed, cell_timeout):
             for part in blamed}
 
 
-def run_in_sandbox(nb, working_dir, cell_timeout, attempts=2):
-    """Execute `nb` in a sandboxed kernel (like autograde's); None if the kernel dies twice at start,
+def run_in_sandbox(nb, working_dir, cell_timeout, limits, attempts=2):
+    """Execute `nb` in a sandboxed kernel (like autograde's); None if the kernel dies twice,
     since a rerun that cannot run must cost the student nothing more and never stop the batch."""
     for _ in range(attempts):
         clear_records(working_dir)
         try:
-            return execute(nbformat.from_dict(nb), working_dir, cell_timeout,
-                           kernel_manager_class=SandboxedKernelManager)
+            return execute(nbformat.from_dict(nb), working_dir, cell_timeout, limits)
         except RuntimeError:  # nbclient's "Kernel died before replying to kernel_info", DeadKernelError
             continue
         finally:
@@ -96,7 +103,7 @@ def count_bugs_once(grader, submission, notebook, results, graded_path):
     blamed = blamed_dependencies(results, depends_on, attempted)
     if not blamed:
         return results
-    passed = recheck(submission.assignment_id, notebook, graded_path, blamed, grader.cell_timeout)
+    passed = recheck(submission.assignment_id, notebook, graded_path, blamed, grader.cell_timeout, grader.limits)
     grade_ids = {part: gid for part, gid, _ in grader.parts[submission.assignment_id][notebook]}
     with Gradebook(grader.db_url) as gradebook:
         for result in results:

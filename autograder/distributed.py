@@ -52,8 +52,9 @@ class CourseOnWorker(WorkerPlugin):
     """Runs in every worker, including ones that join or restart later: unpacks
     the grading material and, on the first task, prepares a Grader."""
 
-    def __init__(self, material, assignment_ids, cell_timeout, data_size):
+    def __init__(self, material, assignment_ids, cell_timeout, data_size, limits=None):
         self.material = material
+        self.limits = limits
         self.assignment_ids = assignment_ids
         self.cell_timeout = cell_timeout
         self.data_size = data_size
@@ -69,7 +70,7 @@ class CourseOnWorker(WorkerPlugin):
     def ensure_grader(self):
         if not self.ready:
             shared = {name: self.root / "material" / name for name in self.material}
-            start_worker(self.root, self.assignment_ids, self.cell_timeout, self.data_size, shared)
+            start_worker(self.root, self.assignment_ids, self.cell_timeout, self.data_size, shared, self.limits)
             self.ready = True
 
     def teardown(self, worker):
@@ -111,7 +112,7 @@ def grade_on_cluster(grader, submissions, data_size, address, quiet):
     """Grade `submissions` on the Dask cluster at `address`; return [(results, notes)] in order."""
     with Client(address) as client:
         client.register_plugin(CourseOnWorker(pack_material(), grader.assignment_ids, grader.cell_timeout,
-                                              data_size), name=PLUGIN_NAME)
+                                              data_size, grader.limits), name=PLUGIN_NAME)
         if not quiet:
             print(f"Grading on the Dask cluster at {address} ({len(client.scheduler_info()['workers'])} workers)")
         futures = {client.submit(grade_parcel, Parcel.of(s), pure=False): i for i, s in enumerate(submissions)}

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                    SaveAutoGrades)
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from tqdm import tqdm
 
@@ -28,8 +28,11 @@ from autograder.feedback import write_feedback
 from autograder.gradebook import add_students, record_scores, schema_lock, with_driver
 from autograder.intake import collect_submissions, open_batch
 from autograder.journal import Journal
+from autograder.limits import GuardedExecute, Limits
+from autograder.notebook_repair import NotebookDamaged, repair_file
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.preprocessors import StderrIsNotFailure
+from autograder.failures import failure_reason, notebook_notes
 from autograder.sandbox import RemoveUnsafeFiles, SandboxedKernelManager, clear_records, warn_if_off
 from autograder.report import print_summary, write_canvas_csv, write_grades_csv
 from autograder.summary_page import write_summary_pages
@@ -40,16 +43,17 @@ DEFAULT_CELL_TIMEOUT = 600
 DATA_SIZE_VAR = "COURSE_DATA_SIZE"
 
 
-def autograde_config(course_root, db_url, cell_timeout):
+def autograde_config(course_root, db_url, cell_timeout, limits=Limits()):
     config = course_config(course_root, db_url)
     config.Execute.timeout = cell_timeout
     config.Execute.interrupt_on_timeout = True
     config.OverwriteCells.add_missing_cells = True
     config.Autograde.autograde_preprocessors = [
-        Execute, RemoveUnsafeFiles, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        GuardedExecute, RemoveUnsafeFiles, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor,
+        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    # GuardedExecute builds its memory-limited kernel manager on this one (the sandbox's).
     config.Execute.kernel_manager_class = SandboxedKernelManager
-    return config
+    return limits.configure(config)
 
 
 def kernel_settings(data_size):
@@ -78,21 +82,18 @@ def kernel_environment(data_size):
                 os.environ[name] = value
 
 
-def last_line(text):
-    lines = (text or "").strip().splitlines()
-    return lines[-1] if lines else ""
-
-
 class Grader:
     """Grades batches of submissions into one course folder and gradebook."""
 
-    def __init__(self, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None):
+    def __init__(self, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
+                 limits=None):
         self.output_dir = Path(output_dir).resolve()
         self.course_root = self.output_dir / "course"
         self.assignment_ids = list(assignment_ids or paths.assignment_ids())
         self.db_url = with_driver(db_url) if db_url else f"sqlite:///{self.output_dir / 'gradebook.db'}"
         self.cell_timeout = cell_timeout
-        self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout))
+        self.limits = limits or Limits()
+        self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout, self.limits))
         self.parts = {a: assignment_parts(a) for a in self.assignment_ids}
         self.journal = None  # set by grade_batch: which submissions are finished
 
@@ -106,12 +107,20 @@ class Grader:
             raise_on_failure(self.api.generate_assignment(assignment_id), "generate_assignment")
 
     def stage(self, submission):
-        """Copy a submission's gradable notebooks to where nbgrader looks for them."""
+        """Put a submission's gradable notebooks, repaired (notebook_repair.py), where
+        nbgrader looks for them; return notes on the repairs. A notebook beyond
+        repair is not staged: its reason goes into submission.problems."""
         target = self.course_root / "submitted" / submission.student_id / submission.assignment_id
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
+        notes = []
         for name, path in submission.notebooks.items():
-            shutil.copyfile(path, target / f"{name}.ipynb")
+            released = self.course_root / "release" / submission.assignment_id / f"{name}.ipynb"
+            try:
+                notes += repair_file(path, target / f"{name}.ipynb", released)
+            except NotebookDamaged as error:
+                submission.problems[name] = str(error)
+        return notes
 
     def graded_path(self, submission, notebook):
         return (self.course_root / "autograded" / submission.student_id / submission.assignment_id
@@ -138,11 +147,12 @@ class Grader:
         notes = list(submission.notes)
         failure = None
         if submission.notebooks:
-            self.stage(submission)
+            notes += self.stage(submission)
             clear_records(self.graded_path(submission, "any").parent)
+        if set(submission.notebooks) - set(submission.problems):
             outcome = self.api.autograde(submission.assignment_id, submission.student_id)
             if not outcome["success"]:
-                failure = f"grading failed: {last_line(outcome.get('error')) or 'see the grader log.'}"
+                failure = f"grading failed: {failure_reason(outcome)}"
         else:
             record_scores(self.db_url, submission, parts, {})
         results = []
@@ -157,9 +167,17 @@ class Grader:
             part_results, part_notes = graded_results(submission.assignment_id, notebook_parts, graded,
                                                       self.scores(submission, notebook))
             judged_results(self.db_url, submission, notebook, notebook_parts, part_results, graded.parent)
+            part_notes += notebook_notes(graded)
             results += count_bugs_once(self, submission, notebook, part_results, graded)
             notes += part_notes
         return results, notes
+
+    def unexpected_failure(self, submission, error):
+        """Zero results for a submission whose grading raised: it costs this submission, not the batch."""
+        reason = f"grading failed: {type(error).__name__}: {error}"
+        results = [r for parts in self.parts[submission.assignment_id].values()
+                   for r in zero_results(submission.assignment_id, parts, reason)]
+        return results, [f"{submission.assignment_id}: {reason}"]
 
     def submissions(self, batch_path):
         """The batch's submissions, in a fixed order (student, then assignment)."""
@@ -167,7 +185,12 @@ class Grader:
         return collect_submissions(batch_root, {a: list(self.parts[a]) for a in self.assignment_ids})
 
     def grade_and_mark(self, submission):
-        results, notes = self.grade_submission(submission)
+        """Grade one submission and mark it finished in the journal. An unexpected error costs only
+        this submission, which stays unfinished so that a rerun tries it again."""
+        try:
+            results, notes = self.grade_submission(submission)
+        except Exception as error:
+            return self.unexpected_failure(submission, error)
         self.journal.mark(submission, results, notes)
         return results, notes
 
@@ -220,9 +243,9 @@ def progress(items, quiet, total=None):
 
 
 def grade(batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
-          data_size=None, quiet=False, jobs=1, cluster=None, force=False):
+          data_size=None, quiet=False, jobs=1, cluster=None, force=False, limits=None):
     """Grade a batch, write grades.csv and feedback/, print a summary; return the reports."""
-    grader = Grader(output_dir, assignment_ids, cell_timeout, db_url)
+    grader = Grader(output_dir, assignment_ids, cell_timeout, db_url, limits)
     reports = grader.grade_batch(batch_path, data_size, jobs, quiet, cluster, force)
     columns = [(a, part, points) for a in grader.assignment_ids
                for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]

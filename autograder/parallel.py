@@ -33,7 +33,7 @@ class Outcome:
     finished: bool = True  # False when the worker crashed: a rerun grades it again
 
 
-def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_paths):
+def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_paths, limits=None):
     """Process initializer: a Grader with its own course folder and gradebook,
     reading the same solutions and releases as the parent."""
     global _worker
@@ -41,7 +41,7 @@ def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_path
     for name, value in shared_paths.items():
         setattr(paths, name, value)
     os.environ.update(kernel_settings(data_size))
-    _worker = Grader(Path(work_root) / f"worker-{os.getpid()}", assignment_ids, cell_timeout)
+    _worker = Grader(Path(work_root) / f"worker-{os.getpid()}", assignment_ids, cell_timeout, limits=limits)
     _worker.prepare()
 
 
@@ -97,7 +97,8 @@ def grade_in_workers(grader, submissions, data_size, jobs, quiet):
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_pool_worker,
                              initargs=(grader.output_dir / "workers", grader.assignment_ids,
                                        grader.cell_timeout, data_size,
-                                       {name: getattr(paths, name) for name in SHARED_PATHS})) as pool:
+                                       {name: getattr(paths, name) for name in SHARED_PATHS},
+                                       grader.limits)) as pool:
         futures = {pool.submit(grade_one, s): i for i, s in enumerate(submissions)}
         return collect(grader, submissions, futures, as_completed, quiet)
 

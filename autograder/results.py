@@ -5,8 +5,10 @@ import nbformat
 
 from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, part_name
 from autograder import paths
+from autograder.output_cap import truncated
 
 RESTORED_MARKER = "was missing from the submission"
+MAX_MESSAGE_CHARS = 2000  # per part, in grades.csv and the feedback page
 
 
 @dataclass
@@ -69,6 +71,7 @@ def graded_results(assignment_id, parts, autograded_path, scores):
             results.append(PartResult(assignment_id, part, 0.0, points, "its test cell could not be found."))
             continue
         passed, message = cell_verdict(cell)
+        message = truncated(message, MAX_MESSAGE_CHARS)
         score = float(scores.get(grade_id) or 0.0)
         if score == 0 and passed:
             message = "no points were awarded by the grader for this cell."

@@ -35,6 +35,10 @@ def error_message(ename, evalue):
     if ename == "NameError":
         return (f"NameError: {evalue}. Did the cell that defines it run without errors? "
                 "Run the notebook from the top.")
+    if ename == "MemoryError":
+        return (f"ran out of memory (MemoryError: {evalue}). Look for an array far larger than needed, "
+                "e.g. an (N, N) or (N, D, C) intermediate where (N, C) would do. Grading gives each "
+                "notebook a fixed amount of memory.")
     if ename == "KeyboardInterrupt":
         return "interrupted (KeyboardInterrupt): the cell was stopped before it finished."
     return f"{ename}: {evalue}" if evalue else ename

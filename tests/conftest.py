@@ -35,3 +35,15 @@ def counting_grader(monkeypatch):
 
     monkeypatch.setattr(Grader, "grade_submission", counted)
     return graded
+
+
+@pytest.fixture(scope="module")
+def toy_course(tmp_path_factory):
+    """The toy assignment (toy_assignment.py) released into a temporary course,
+    with the repository's paths pointing at it for the duration of the module."""
+    from autograder.release import release
+    from toy_assignment import ASSIGNMENT, course_paths, write_toy_solutions
+    with course_paths(tmp_path_factory.mktemp("toy_course")) as root:
+        write_toy_solutions(root / "solutions")
+        release(ASSIGNMENT)
+        yield root

@@ -12,18 +12,9 @@ from autograder import paths
 from autograder.examples import (perfect_notebook, released_notebook, with_cell_source, without_cell,
                                  write_submission)
 from autograder.grade import grade
-from autograder.release import release
-from toy_assignment import ASSIGNMENT, NOTEBOOK, course_paths, write_toy_solutions
+from toy_assignment import ASSIGNMENT, NOTEBOOK
 
 pytestmark = pytest.mark.notebook
-
-
-@pytest.fixture(scope="module")
-def toy_course(tmp_path_factory):
-    with course_paths(tmp_path_factory.mktemp("toy_course")) as root:
-        write_toy_solutions(root / "solutions")
-        release(ASSIGNMENT)
-        yield root
 
 
 @pytest.fixture(scope="module")
