@@ -113,10 +113,14 @@ class GuardedExecute(OutputCap, Execute):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Built on the configured kernel manager class (e.g. a sandbox's), not in place of it.
-        self.kernel_manager_class = kernel_manager_with_limit(self.memory_limit, self.kernel_manager_class)
         self.cap_kernel_output()
         self.start_cell()
+
+    def create_kernel_manager(self):
+        # Wrapped here, on the configured kernel manager class (e.g. the sandbox's), not in place of
+        # it: nbconvert's preprocess() runs NotebookClient.__init__ again, which resets the class.
+        self.kernel_manager_class = kernel_manager_with_limit(self.memory_limit, self.kernel_manager_class)
+        return super().create_kernel_manager()
 
     def preprocess(self, nb, resources=None, km=None):
         self.restarts = 0

@@ -249,6 +249,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        # Quiet ipykernel's warning that localhost TCP is unencrypted, printed once per graded notebook.
+        kernel_cmd = [*kernel_cmd, "--IPKernelApp.log_level=ERROR"]
         working_dir = Path(kw.get("cwd") or os.getcwd()).resolve()
         env = dict(kw.get("env") or os.environ)
         env[RECORD_DIR_VAR] = str(ensure_records_dir(working_dir))
