@@ -41,9 +41,6 @@ def counting_grader(monkeypatch):
 def toy_course(tmp_path_factory):
     """The toy assignment (toy_assignment.py) released into a temporary course,
     with the repository's paths pointing at it for the duration of the module."""
-    from autograder.release import release
-    from toy_assignment import ASSIGNMENT, course_paths, write_toy_solutions
-    with course_paths(tmp_path_factory.mktemp("toy_course")) as root:
-        write_toy_solutions(root / "solutions")
-        release(ASSIGNMENT)
+    from toy_assignment import toy_course as released_toy_course
+    with released_toy_course(tmp_path_factory.mktemp("toy_course")) as root:
         yield root

@@ -66,15 +66,11 @@ def point_paths_at(root, patch):
 def toy_course(root, assignment_ids=(ASSIGNMENT,)):
     """Point the autograder at released toy assignments under `root` for the block
     (each a copy of the toy assignment under another name)."""
-    patch = pytest.MonkeyPatch()
-    point_paths_at(root, patch)
-    try:
+    with course_paths(root):
         for assignment_id in assignment_ids:
             write_toy_solutions(root / "solutions", assignment_id)
             release(assignment_id)
         yield root
-    finally:
-        patch.undo()
 
 
 KINDS = ("perfect", "untouched", "wrong_mul", "infinite_loop", "not_json", "missing")
