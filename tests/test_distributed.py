@@ -72,6 +72,22 @@ def test_cluster_grades_like_one_process(course, cluster):
     assert rows == len(students) and totals == {s: EXPECTED_TOTALS[s] for s in students}
 
 
+def test_kernels_on_a_worker_do_not_inherit_dask_memory_tuning(course):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers; kernels that inherit it run
+    numpy code 1.7x slower, so a worker drops it before it grades (a fresh worker, so
+    that no earlier test has graded there)."""
+    root, _ = course
+    write_toy_batch(root / "one_perfect", kinds=["perfect"])
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as fresh, fresh.get_client() as client:
+        before = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+        grade(root / "one_perfect", root / "cluster_env", [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True,
+              cluster=fresh.scheduler_address)
+        after = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert set(before.values()) == {"65536"}, "Dask no longer sets the variable: this test checks nothing"
+    assert set(after.values()) == {None}
+
+
 def test_killing_a_worker_mid_batch_loses_and_duplicates_nothing(course, cluster):
     root, students = course
     output, marker = root / "cluster_kill", root / "killed-worker-pid"
