@@ -12,15 +12,23 @@ and C must lose exactly A, B and C, each with its own bug named in the feedback;
 a submission of correct variants must keep full points. Packing grades each
 assignment's catalog in about ten notebooks instead of one per variant. Each
 variant is also checked alone at the hidden-test level (tests/test_hidden_tests.py).
+
+The student's side is audited too (`audit_check`): each wrong variant, filled
+into the released notebook, runs through `check` (the visible tests only), and
+where its part fails there, the message must name the bug (from the released
+known_bugs.json, autograder/fingerprints.py).
 """
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from autograder import paths
 from autograder.examples import perfect_notebook, with_variant, write_submission
-from autograder.grade import grade
+from autograder.grade import grade, kernel_environment
 from autograder.variants import variants_for
+from coursekit.check import part_verdicts, run_notebook
 
 
 @dataclass
@@ -84,6 +92,69 @@ def audit_assignment(assignment_id, work_dir, data_size="small", jobs=1, cell_ti
     return verdicts
 
 
+@dataclass
+class CheckVerdict:
+    """What `check` said of one wrong variant: whether its part failed the visible tests, and was named."""
+    variant: object
+    fails_visible: bool
+    named: bool
+    message: str
+
+
+def check_notebook(assignment_id, notebook_name, variants, folder):
+    """{part: (passed, message)} from `check` on the released notebook with `variants` filled in."""
+    nb = perfect_notebook(assignment_id, notebook_name)
+    for variant in variants:
+        nb = with_variant(nb, variant)
+    path = Path(folder) / f"{notebook_name}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    with kernel_environment("small"):
+        return {part: (passed, message) for part, _, passed, message in part_verdicts(run_notebook(path))}
+
+
+def check_verdict(variant, verdicts):
+    passed, message = verdicts[variant.part]
+    return CheckVerdict(variant, not passed, f"your code {variant.description}" in message, message)
+
+
+def audit_check(assignment_id, work_dir):
+    """Run `check` on the packed wrong variants of one assignment; return a CheckVerdict per variant.
+
+    In a packed notebook a bug can also break a later part's visible tests (they
+    may call the buggy function); a variant not named there is checked again alone.
+    """
+    wrong = [v for v in variants_for(assignment_id) if v.kind == "wrong"]
+    notebooks = [p.stem for p in paths.source_notebooks(assignment_id)]
+    verdicts = {}
+    for index, group in enumerate(pack(wrong), 1):
+        for notebook_name in notebooks:
+            found = check_notebook(assignment_id, notebook_name, group, Path(work_dir) / f"packed-{index:02d}")
+            verdicts.update({v.name: check_verdict(v, found) for v in group if v.part in found})
+    for variant in wrong:
+        verdict = verdicts.get(variant.name)
+        if verdict and verdict.fails_visible and not verdict.named:
+            for notebook_name in notebooks:
+                found = check_notebook(assignment_id, notebook_name, [variant],
+                                       Path(work_dir) / f"alone-{variant.name}")
+                if variant.part in found:
+                    verdicts[variant.name] = check_verdict(variant, found)
+    return [verdicts[v.name] for v in wrong if v.name in verdicts]
+
+
+def print_check_table(assignment_verdicts):
+    """Per assignment: wrong variants, how many fail the visible tests in `check`, and how many of those are named."""
+    print("| assignment | wrong variants | fail the visible tests (check) | of those, named by check |")
+    print("| --- | --- | --- | --- |")
+    for assignment_id, verdicts in assignment_verdicts.items():
+        failing = [v for v in verdicts if v.fails_visible]
+        print(f"| {assignment_id} | {len(verdicts)} | {len(failing)} | {sum(v.named for v in failing)}/{len(failing)} |")
+    for verdicts in assignment_verdicts.values():
+        for v in verdicts:
+            if v.fails_visible and not v.named:
+                print(f"  {v.variant.name} ({v.variant.part}): not named by check: {v.message[:200]}")
+
+
 def print_table(verdicts):
     """Per assignment: variants tried, wrong ones rejected, right ones accepted, bugs named."""
     print("| assignment | variants | wrong rejected | right accepted | wrong named by diagnostics |")
@@ -100,11 +171,18 @@ def print_table(verdicts):
                   f"{'' if v.named else ', not named by the diagnostics'}")
 
 
-def run_audit(assignment_ids=None, data_size="small", jobs=1):
-    """Audit the given assignments (default: all with a catalog); return True if all is as it should be."""
-    verdicts = []
+def run_audit(assignment_ids=None, data_size="small", jobs=1, check=True):
+    """Audit the given assignments (default: all with a catalog) through `grade` and,
+    with `check`, through the student's `check`; return True if all is as it should be."""
+    verdicts, check_verdicts = [], {}
     for assignment_id in assignment_ids or [a for a in paths.assignment_ids() if variants_for(a)]:
         with tempfile.TemporaryDirectory(prefix=f"audit-{assignment_id}-") as tmp:
             verdicts += audit_assignment(assignment_id, tmp, data_size, jobs)
+            if check:
+                check_verdicts[assignment_id] = audit_check(assignment_id, Path(tmp) / "check")
     print_table(verdicts)
-    return all(v.ok and v.named for v in verdicts)
+    if check:
+        print()
+        print_check_table(check_verdicts)
+    return (all(v.ok and v.named for v in verdicts)
+            and all(v.named for found in check_verdicts.values() for v in found if v.fails_visible))

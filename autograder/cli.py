@@ -62,7 +62,7 @@ def cmd_demo(args):
 
 def cmd_audit(args):
     from autograder.audit import run_audit
-    return 0 if run_audit(args.assignments, args.data_size, args.jobs) else 1
+    return 0 if run_audit(args.assignments, args.data_size, args.jobs, check=not args.no_check) else 1
 
 
 def build_parser():
@@ -114,6 +114,8 @@ def build_parser():
     audit.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all with a catalog")
     audit.add_argument("--data-size", choices=["full", "small"], default="small")
     audit.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    audit.add_argument("--no-check", action="store_true",
+                       help="skip the student-side audit (each wrong variant through `check`, named or not)")
     audit.set_defaults(run=cmd_audit)
     return parser
 

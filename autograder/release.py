@@ -1,16 +1,20 @@
 """`python -m autograder release`: solutions/ -> assignments/ through nbgrader.
 
 nbgrader generate_assignment writes the student version into a temporary
-folder; only when the leak check finds nothing does it replace assignments/.
+folder, and the catalogued bugs' fingerprints on the visible tests are added
+(known_bugs.json, autograder/fingerprints.py); only when the leak check finds
+nothing does it replace assignments/.
 """
 import shutil
 import tempfile
 from pathlib import Path
 
 from autograder import paths
+from autograder.fingerprints import write_known_bugs
 from autograder.leak_check import notebook_leaks
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.references import load_references
+from autograder.variants import variants_for
 
 
 class LeakError(Exception):
@@ -27,29 +31,46 @@ def generate_release(assignment_id, work_dir):
     return work_dir / "release" / assignment_id
 
 
+def catalog_leaks(path, assignment_id):
+    """A catalogued bug's description in a released file gives the catalog away (a right
+    variant's label, such as 'np.correlate', may well appear in the notebook)."""
+    text = path.read_text(errors="replace")
+    return [f"{path.name} contains the description of the catalogued bug {v.name}"
+            for v in variants_for(assignment_id) if v.kind == "wrong" and v.description in text]
+
+
 def find_leaks(released_dir, assignment_id):
     references = load_references(assignment_id) if paths.references_file(assignment_id).exists() else {}
     leaks = []
     for path in sorted(Path(released_dir).rglob("*")):
         if path.suffix == ".ipynb":
-            leaks += notebook_leaks(path, references)
+            leaks += notebook_leaks(path, references) + catalog_leaks(path, assignment_id)
         elif path.is_file() and path.suffix in (".py", ".txt", ".md", ".json"):
             text = path.read_text(errors="replace")
             leaks += [f"{path.name} contains '{m}'" for m in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS") if m in text]
+            leaks += catalog_leaks(path, assignment_id)
     return leaks
+
+
+def refuse_leaks(released_dir, assignment_id):
+    leaks = find_leaks(released_dir, assignment_id)
+    if leaks:
+        raise LeakError(f"refusing to release {assignment_id}:\n  " + "\n  ".join(leaks))
 
 
 def release(assignment_id, target_root=None):
     """Release one assignment into target_root/<assignment> (default assignments/).
 
-    Raises LeakError, leaving the previous release untouched, when the leak check fails.
+    Needs CIFAR-10 (the probing of the visible tests runs the notebook on the
+    reduced data size). Raises LeakError, leaving the previous release
+    untouched, when the leak check fails.
     """
     target = Path(target_root or paths.ASSIGNMENTS_DIR) / assignment_id
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         released = generate_release(assignment_id, tmp)
-        leaks = find_leaks(released, assignment_id)
-        if leaks:
-            raise LeakError(f"refusing to release {assignment_id}:\n  " + "\n  ".join(leaks))
+        refuse_leaks(released, assignment_id)   # before the slower probing of the visible tests
+        write_known_bugs(assignment_id, released)
+        refuse_leaks(released, assignment_id)
         staged = target.with_name(f".{assignment_id}.new")
         shutil.rmtree(staged, ignore_errors=True)
         shutil.copytree(released, staged)

@@ -2,8 +2,9 @@
 
 For students: executes the notebook headless in a fresh Jupyter kernel (your
 file is not modified), then prints pass/fail and the failing message for each
-graded part's visible tests. Exits 1 when any part fails. The hidden tests
-run only at grading time.
+graded part's visible tests. When a part fails exactly as a catalogued bug
+does, the message names the likely bug (coursekit/known_bugs.py). Exits 1
+when any part fails. The hidden tests run only at grading time.
 """
 import argparse
 import sys
@@ -13,6 +14,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, part_name
+from coursekit.known_bugs import text_material, with_likely_cause
 
 DEFAULT_TIMEOUT = 600
 
@@ -32,9 +34,23 @@ def run_notebook(path, timeout=DEFAULT_TIMEOUT):
     return execute(nbformat.read(str(path), as_version=4), Path(path).parent, timeout)
 
 
+def named_verdict(cell):
+    """(passed, message) of a test cell, naming the likely bug when its error is a catalogued bug's.
+
+    Failed comparisons (assert_close and friends) name it in the kernel already;
+    this covers the other errors (a plain assert, an exception from the code).
+    """
+    passed, message = cell_verdict(cell)
+    errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+    if passed or not errors:
+        return passed, message
+    error = errors[-1]
+    return passed, with_likely_cause(message, text_material(error.get("ename", ""), error.get("evalue", "")))
+
+
 def part_verdicts(nb):
     """[(part, points, passed, message)] for every graded test cell, in notebook order."""
-    return [(part_name(cell), nbgrader_meta(cell).get("points", 0), *cell_verdict(cell))
+    return [(part_name(cell), nbgrader_meta(cell).get("points", 0), *named_verdict(cell))
             for cell in nb.cells if is_test_cell(cell)]
 
 

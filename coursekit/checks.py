@@ -2,7 +2,8 @@
 
 Every helper prints what it checked, so a passing test shows its numbers too,
 and raises AssertionError with a message that says what differs and what to
-try when a check fails.
+try when a check fails; when the failure is exactly what a catalogued bug
+does, the message also names that bug (coursekit/known_bugs.py).
 
 The assert_* helpers return None on purpose: nbgrader reads a number shown as
 the result of a test cell (its last expression) as partial credit, so a test
@@ -13,6 +14,8 @@ import time
 from contextlib import contextmanager
 
 import numpy as np
+
+from coursekit.known_bugs import text_material, value_material, with_likely_cause
 
 
 def _max_relative_error(a, b):
@@ -32,6 +35,18 @@ def _max_relative_error(a, b):
     denom = np.maximum(np.abs(a), np.abs(b))
     err = np.abs(a - b) / np.where(denom > 0, denom, 1.0)
     return float(np.max(err))
+
+
+def _fail(message, material=None):
+    """Raise AssertionError(message), naming the likely bug when this failure is a catalogued bug's.
+
+    The exception keeps the failure's fingerprint (coursekit/known_bugs.py) as
+    `.fingerprint`, so the release can record what each catalogued bug does here.
+    """
+    material = material or text_material("AssertionError", message)
+    error = AssertionError(with_likely_cause(message, material))
+    error.fingerprint = material
+    raise error
 
 
 def _fmt(number):
@@ -66,22 +81,20 @@ def assert_close(name, actual, expected, tol, hint=None):
     expected_arr = np.asarray(expected, dtype=np.float64)
     advice = f"\n  Hint: {hint}" if hint else ""
     if actual_arr.shape != expected_arr.shape:
-        raise AssertionError(
-            f"{name}: your result has shape {actual_arr.shape}, but shape {expected_arr.shape} was expected."
-            f"{advice or chr(10) + '  Hint: check which axis you sum or index over, and keepdims.'}")
+        _fail(f"{name}: your result has shape {actual_arr.shape}, but shape {expected_arr.shape} was expected."
+              f"{advice or chr(10) + '  Hint: check which axis you sum or index over, and keepdims.'}")
     if not np.all(np.isfinite(actual_arr)):
         bad = np.argwhere(~np.isfinite(actual_arr))
         where = f" at index {tuple(int(i) for i in bad[0])}" if actual_arr.ndim else ""
-        raise AssertionError(
-            f"{name}: your result contains nan or inf{where}."
-            f"{advice or chr(10) + '  Hint: look for overflow in exp, log of 0, or division by 0.'}")
+        _fail(f"{name}: your result contains nan or inf{where}."
+              f"{advice or chr(10) + '  Hint: look for overflow in exp, log of 0, or division by 0.'}")
     err = _max_relative_error(actual_arr, expected_arr)
     if err < tol:
         print(f"{name}: relative error {err:.1e} (ok, < {_fmt(tol)})")
         return None
-    raise AssertionError(
-        f"{name}: your result differs from the expected one by a relative error of {err:.1e}"
-        f"{_where_worst(actual_arr, expected_arr)}; it must stay below {_fmt(tol)}.{advice}")
+    _fail(f"{name}: your result differs from the expected one by a relative error of {err:.1e}"
+          f"{_where_worst(actual_arr, expected_arr)}; it must stay below {_fmt(tol)}.{advice}",
+          value_material(name, actual_arr))
 
 
 def assert_below(name, value, tol, hint=None):
@@ -98,7 +111,8 @@ def assert_below(name, value, tol, hint=None):
         print(f"{name}: max relative error {worst:.1e} (ok, < {_fmt(tol)})")
         return None
     advice = f"\n  Hint: {hint}" if hint else ""
-    raise AssertionError(f"{name}: max relative error {worst:.1e} is above the allowed {_fmt(tol)}.{advice}")
+    _fail(f"{name}: max relative error {worst:.1e} is above the allowed {_fmt(tol)}.{advice}",
+          value_material(name, values))
 
 
 def assert_shape(name, array, expected_shape, hint=None):
@@ -107,7 +121,7 @@ def assert_shape(name, array, expected_shape, hint=None):
     expected_shape = tuple(expected_shape)
     if shape != expected_shape:
         advice = f"\n  Hint: {hint}" if hint else ""
-        raise AssertionError(f"{name}: shape {shape}, but shape {expected_shape} was expected.{advice}")
+        _fail(f"{name}: shape {shape}, but shape {expected_shape} was expected.{advice}")
     print(f"{name}: shape {shape} (ok)")
 
 
