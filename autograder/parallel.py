@@ -18,10 +18,6 @@ from autograder import paths
 from autograder.gradebook import record_scores
 
 SHARED_PATHS = ("SOLUTIONS_DIR", "ASSIGNMENTS_DIR", "REFERENCES_DIR")
-# Dask's nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536 (distributed.nanny.pre-spawn-environ).
-# Kernels would inherit it, and glibc then gives memory back after every large free: Assignment 1
-# ran 1.7x slower (13 s vs 7.7 s), which made a 2-worker cluster grade no faster than one process.
-WORKER_ONLY_VARIABLES = ("MALLOC_TRIM_THRESHOLD_",)
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 _worker = None  # the Grader of this worker process
@@ -41,11 +37,11 @@ def start_worker(work_root, assignment_ids, cell_timeout, data_size, shared_path
     """Process initializer: a Grader with its own course folder and gradebook,
     reading the same solutions and releases as the parent."""
     global _worker
-    from autograder.grade import Grader, kernel_settings
+    from autograder.grade import NOT_FOR_KERNELS, Grader, kernel_settings
     for name, value in shared_paths.items():
         setattr(paths, name, value)
     os.environ.update(kernel_settings(data_size))
-    for name in WORKER_ONLY_VARIABLES:
+    for name in NOT_FOR_KERNELS:  # a Dask worker has them; its kernels must not
         os.environ.pop(name, None)
     _worker = Grader(Path(work_root) / f"worker-{os.getpid()}", assignment_ids, cell_timeout, limits=limits)
     _worker.prepare()

@@ -3,12 +3,13 @@ grade the toy batch exactly as `--jobs 1` does, also when a worker is killed
 (SIGKILL) while it holds a submission."""
 import os
 import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from distributed import LocalCluster, WorkerPlugin
 
-from autograder.grade import grade
+from autograder.grade import grade, kernel_environment
 from batch_checks import assert_same_grading, finished_count, gradebook_totals
 from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, toy_course, write_toy_batch
 
@@ -55,10 +56,24 @@ def course(tmp_path_factory):
         yield root, students
 
 
+@contextmanager
+def local_cluster(workers):
+    """A LocalCluster on 127.0.0.1; the MALLOC_TRIM_THRESHOLD_ its nanny leaves in this
+    process is taken back afterwards, so no later test's kernel inherits it."""
+    saved = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+    try:
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as local:
+            yield local
+    finally:
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        if saved is not None:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = saved
+
+
 @pytest.fixture(scope="module")
 def cluster(course):
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as local:
+    with local_cluster(2) as local:
         yield local
 
 
@@ -72,20 +87,23 @@ def test_cluster_grades_like_one_process(course, cluster):
     assert rows == len(students) and totals == {s: EXPECTED_TOTALS[s] for s in students}
 
 
-def test_kernels_on_a_worker_do_not_inherit_dask_memory_tuning(course):
-    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers; kernels that inherit it run
-    numpy code 1.7x slower, so a worker drops it before it grades (a fresh worker, so
-    that no earlier test has graded there)."""
+def test_kernels_do_not_inherit_dask_memory_tuning(course):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers and in the process that starts
+    a LocalCluster; kernels that inherit it run numpy code 1.7x slower, so a worker drops it
+    before it grades, and so does the kernel environment here (a fresh worker, so that no
+    earlier test has graded there)."""
     root, _ = course
     write_toy_batch(root / "one_perfect", kinds=["perfect"])
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as fresh, fresh.get_client() as client:
+    with local_cluster(1) as fresh, fresh.get_client() as client:
         before = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
         grade(root / "one_perfect", root / "cluster_env", [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True,
               cluster=fresh.scheduler_address)
         after = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+        assert os.environ.get("MALLOC_TRIM_THRESHOLD_") == "65536"  # this process has it too, from the nanny
+        with kernel_environment(None):  # what kernels started here (grade --jobs 1) inherit
+            for_kernels_here = os.environ.get("MALLOC_TRIM_THRESHOLD_")
     assert set(before.values()) == {"65536"}, "Dask no longer sets the variable: this test checks nothing"
-    assert set(after.values()) == {None}
+    assert set(after.values()) == {None} and for_kernels_here is None
 
 
 def test_killing_a_worker_mid_batch_loses_and_duplicates_nothing(course, cluster):

@@ -136,8 +136,18 @@ WRONG = [pytest.param(a, v, id=f"{a}-{v.name}", marks=[pytest.mark.notebook] + (
          for a in CATALOGUED for v in variants_for(a) if v.kind == "wrong"]
 
 
+# The wrong variants the visible tests let through: only the hidden tests (edge cases,
+# strides, epsilons) catch them, and the grader names them. Every other one fails `check`.
+PASS_VISIBLE_TESTS = {("assignment1", "softmax_vectorized_global_max"),
+                      ("assignment3", "conv2d_forward_ignores_stride"), ("assignment3", "train_updates_only_weights"),
+                      ("assignment4", "adagrad_epsilon_inside_sqrt"), ("assignment4", "adam_epsilon_inside_sqrt"),
+                      ("assignment5", "kfold_stratified_restart"), ("assignment5", "smoothing_log_of_softmax"),
+                      ("assignment5", "bn_eps_outside_sqrt")}
+
+
 @pytest.mark.parametrize("assignment_id, variant", WRONG)
 def test_check_names_every_wrong_variant_its_visible_tests_catch(check_verdicts_of, assignment_id, variant):
     verdict = check_verdicts_of(assignment_id)[variant.name]
+    assert verdict.fails_visible == ((assignment_id, variant.name) not in PASS_VISIBLE_TESTS), verdict.message
     if verdict.fails_visible:
         assert verdict.named, f"check does not name {variant.name}: {verdict.message}"
