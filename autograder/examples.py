@@ -34,12 +34,16 @@ def cell_by_grade_id(nb, grade_id):
     raise KeyError(f"no cell with grade_id {grade_id!r}")
 
 
-def perfect_notebook(assignment_id, notebook_name):
-    """The released notebook with every solution cell filled in from the source."""
-    nb = released_notebook(assignment_id, notebook_name)
+def filled_in(nb, assignment_id, notebook_name):
+    """Released notebook node `nb` with every solution cell filled in from the source (in place)."""
     for grade_id, code in solution_cells(assignment_id, notebook_name).items():
         cell_by_grade_id(nb, grade_id).source = code
     return nb
+
+
+def perfect_notebook(assignment_id, notebook_name):
+    """The released notebook with every solution cell filled in from the source."""
+    return filled_in(released_notebook(assignment_id, notebook_name), assignment_id, notebook_name)
 
 
 def with_cell_source(nb, grade_id, source):
@@ -56,8 +60,13 @@ def without_cell(nb, grade_id):
     return copy
 
 
+def variant_cell_source(variant):
+    """The code a catalogued variant puts in its cell (variants assume numpy as np)."""
+    return "import numpy as np\n\n" + variant.source.strip("\n")
+
+
 def with_variant(nb, variant):
-    return with_cell_source(nb, variant.cell, "import numpy as np\n\n" + variant.source.strip("\n"))
+    return with_cell_source(nb, variant.cell, variant_cell_source(variant))
 
 
 def write_submission(batch_root, student_id, assignment_id, notebook_name, nb):

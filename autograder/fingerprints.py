@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.diagnose import describe
-from autograder.examples import cell_by_grade_id, solution_cells
+from autograder.examples import filled_in, solution_cells, variant_cell_source
 from autograder.grade import kernel_environment
 from autograder.variants import variants_for
 from coursekit.cell_verdicts import is_test_cell, part_name
@@ -49,19 +49,19 @@ _probe_fingerprints = {}
 
 def probe_source(variant, test_source, solution_source):
     return (f"_probe_fingerprints[{variant.name!r}] = _probe_visible_tests(\n"
-            f"    {('import numpy as np' + chr(10) * 2 + variant.source)!r},\n"
+            f"    {variant_cell_source(variant)!r},\n"
             f"    {test_source!r},\n    {solution_source!r})")
 
 
-def probing_notebook(filled_in, wrong_variants, solutions, results_path):
-    """`filled_in` with the probe helper first, probe cells after each probed test cell,
+def probing_notebook(perfect, wrong_variants, solutions, results_path):
+    """`perfect` with the probe helper first, probe cells after each probed test cell,
     and the cells after the last probed test cell dropped (they are not needed)."""
     by_part = {}
     for variant in wrong_variants:
         by_part.setdefault(variant.part, []).append(variant)
     cells = [nbformat.v4.new_code_cell(PROBE_HELPER)]
     probed = 0
-    for cell in filled_in.cells:
+    for cell in perfect.cells:
         if probed == len(by_part):
             break
         cells.append(cell)
@@ -71,7 +71,7 @@ def probing_notebook(filled_in, wrong_variants, solutions, results_path):
             cells += [nbformat.v4.new_code_cell(probe_source(v, cell.source, solutions[v.cell])) for v in by_part[part]]
     cells.append(nbformat.v4.new_code_cell(
         f"import json\nwith open({str(results_path)!r}, 'w') as _f:\n    json.dump(_probe_fingerprints, _f)"))
-    nb = nbformat.from_dict(filled_in)
+    nb = nbformat.from_dict(perfect)
     nb.cells = cells
     return nb
 
@@ -84,10 +84,9 @@ def run_errors(nb):
 
 def variant_fingerprints(assignment_id, released_notebook):
     """{wrong variant name: fingerprint of its first visible failure, or None} for one released notebook."""
-    solutions = solution_cells(assignment_id, Path(released_notebook).stem)
-    nb = nbformat.read(str(released_notebook), as_version=4)
-    for grade_id, code in solutions.items():
-        cell_by_grade_id(nb, grade_id).source = code
+    name = Path(released_notebook).stem
+    solutions = solution_cells(assignment_id, name)
+    nb = filled_in(nbformat.read(str(released_notebook), as_version=4), assignment_id, name)
     wrong = [v for v in variants_for(assignment_id) if v.kind == "wrong" and v.cell in solutions]
     if not wrong:
         return {}
