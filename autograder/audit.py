@@ -2,12 +2,12 @@
 rejects and how many right answers it accepts, measured through the real
 `grade` path.
 
-Catalogued variants (autograder/variants/<assignment>.py) are packed into
+Catalogued variants (autograder/catalog/<assignment>.py) are packed into
 submissions: the perfect notebook with several variants in place of their cells,
 wrong and correct ones never mixed, and at most one variant per part and per cell
 in a submission. Every part is graded on its own (a part computed from another
 one is re-graded with the reference in place of a failed dependency, see
-autograder/dependencies.py), so a submission with wrong variants in parts A, B
+autograder/grading/dependencies.py), so a submission with wrong variants in parts A, B
 and C must lose exactly A, B and C, each with its own bug named in the feedback;
 a submission of correct variants must keep full points. Packing grades each
 assignment's catalog in about ten notebooks instead of one per variant. Each
@@ -16,7 +16,7 @@ variant is also checked alone at the hidden-test level (tests/test_hidden_tests.
 The student's side is audited too (`audit_check`): each wrong variant, filled
 into the released notebook, runs through `check` (the visible tests only), and
 where its part fails there, the message must name the bug (from the released
-known_bugs.json, autograder/fingerprints.py).
+known_bugs.json, autograder/release/fingerprints.py).
 """
 import tempfile
 from dataclasses import dataclass
@@ -24,10 +24,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import paths
 from autograder.examples import perfect_notebook, with_variant, write_submission
-from autograder.grade import grade, kernel_environment
-from autograder.variants import variants_for
+from autograder.grading.batch import grade
+from autograder.kernel.kernel_env import kernel_environment
+from autograder.catalog import variants_for
 from coursekit.check import part_verdicts, run_notebook
 
 
@@ -70,20 +70,20 @@ def judge(variant, group, report):
     return ok, named, f"{where} (bugs in {', '.join(v.part for v in group)})"
 
 
-def audit_assignment(assignment_id, work_dir, data_size="small", jobs=1, cell_timeout=300):
-    """Grade the packed variant submissions of one assignment; return a list of Verdicts."""
+def audit_assignment(course, assignment_id, work_dir, jobs=1, cell_timeout=300):
+    """Grade the packed variant submissions of one assignment (at course.data_size); return a list of Verdicts."""
     groups = pack(variants_for(assignment_id))
     names = [f"{group[0].kind}-{index:02d}" for index, group in enumerate(groups, 1)]
     batch = Path(work_dir) / "batch"
-    for notebook_path in paths.source_notebooks(assignment_id):
-        perfect = perfect_notebook(assignment_id, notebook_path.stem)
+    for notebook_path in course.source_notebooks(assignment_id):
+        perfect = perfect_notebook(course, assignment_id, notebook_path.stem)
         for name, group in zip(names, groups):
             nb = perfect
             for variant in group:
                 nb = with_variant(nb, variant)
             write_submission(batch, name, assignment_id, notebook_path.stem, nb)
-    reports = {r.student_id: r for r in grade(batch, Path(work_dir) / "graded", [assignment_id], cell_timeout,
-                                              data_size=data_size, quiet=True, jobs=jobs)}
+    reports = {r.student_id: r for r in grade(course, batch, Path(work_dir) / "graded", [assignment_id],
+                                              cell_timeout, quiet=True, jobs=jobs)}
     verdicts = []
     for name, group in zip(names, groups):
         for variant in group:
@@ -101,9 +101,9 @@ class CheckVerdict:
     message: str
 
 
-def check_notebook(assignment_id, notebook_name, variants, folder):
+def check_notebook(course, assignment_id, notebook_name, variants, folder):
     """{part: (passed, message)} from `check` on the released notebook with `variants` filled in."""
-    nb = perfect_notebook(assignment_id, notebook_name)
+    nb = perfect_notebook(course, assignment_id, notebook_name)
     for variant in variants:
         nb = with_variant(nb, variant)
     path = Path(folder) / f"{notebook_name}.ipynb"
@@ -118,24 +118,24 @@ def check_verdict(variant, verdicts):
     return CheckVerdict(variant, not passed, f"your code {variant.description}" in message, message)
 
 
-def audit_check(assignment_id, work_dir):
+def audit_check(course, assignment_id, work_dir):
     """Run `check` on the packed wrong variants of one assignment; return a CheckVerdict per variant.
 
     In a packed notebook a bug can also break a later part's visible tests (they
     may call the buggy function); a variant not named there is checked again alone.
     """
     wrong = [v for v in variants_for(assignment_id) if v.kind == "wrong"]
-    notebooks = [p.stem for p in paths.source_notebooks(assignment_id)]
+    notebooks = [p.stem for p in course.source_notebooks(assignment_id)]
     verdicts = {}
     for index, group in enumerate(pack(wrong), 1):
         for notebook_name in notebooks:
-            found = check_notebook(assignment_id, notebook_name, group, Path(work_dir) / f"packed-{index:02d}")
+            found = check_notebook(course, assignment_id, notebook_name, group, Path(work_dir) / f"packed-{index:02d}")
             verdicts.update({v.name: check_verdict(v, found) for v in group if v.part in found})
     for variant in wrong:
         verdict = verdicts.get(variant.name)
         if verdict and verdict.fails_visible and not verdict.named:
             for notebook_name in notebooks:
-                found = check_notebook(assignment_id, notebook_name, [variant],
+                found = check_notebook(course, assignment_id, notebook_name, [variant],
                                        Path(work_dir) / f"alone-{variant.name}")
                 if variant.part in found:
                     verdicts[variant.name] = check_verdict(variant, found)
@@ -171,15 +171,15 @@ def print_table(verdicts):
                   f"{'' if v.named else ', not named by the diagnostics'}")
 
 
-def run_audit(assignment_ids=None, data_size="small", jobs=1, check=True):
+def run_audit(course, assignment_ids=None, jobs=1, check=True):
     """Audit the given assignments (default: all with a catalog) through `grade` and,
     with `check`, through the student's `check`; return True if all is as it should be."""
     verdicts, check_verdicts = [], {}
-    for assignment_id in assignment_ids or [a for a in paths.assignment_ids() if variants_for(a)]:
+    for assignment_id in assignment_ids or [a for a in course.assignment_ids() if variants_for(a)]:
         with tempfile.TemporaryDirectory(prefix=f"audit-{assignment_id}-") as tmp:
-            verdicts += audit_assignment(assignment_id, tmp, data_size, jobs)
+            verdicts += audit_assignment(course, assignment_id, tmp, jobs)
             if check:
-                check_verdicts[assignment_id] = audit_check(assignment_id, Path(tmp) / "check")
+                check_verdicts[assignment_id] = audit_check(course, assignment_id, Path(tmp) / "check")
     print_table(verdicts)
     if check:
         print()

@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder import paths
+from autograder.course import REPO_ROOT, Course
 
 DESCRIPTION = """Release, grade and check the course's notebooks with nbgrader.
 
@@ -17,27 +17,28 @@ DESCRIPTION = """Release, grade and check the course's notebooks with nbgrader.
 
 
 def cmd_release(args):
-    from autograder.release import LeakError, release
-    for assignment_id in args.assignments or paths.assignment_ids():
+    from autograder.release.release import LeakError, release
+    course = Course.from_repo()
+    for assignment_id in args.assignments or course.assignment_ids():
         try:
-            target = release(assignment_id)
+            target = release(course, assignment_id)
         except LeakError as error:
             print(error, file=sys.stderr)
             return 1
-        print(f"Released {assignment_id} -> {target.relative_to(paths.REPO_ROOT)}")
+        print(f"Released {assignment_id} -> {target.relative_to(REPO_ROOT)}")
     return 0
 
 
 def cmd_grade(args):
-    from autograder.grade import grade
-    from autograder.limits import Limits, check_memory_limit, parse_size
+    from autograder.grading.batch import grade
+    from autograder.kernel.limits import Limits, check_memory_limit, parse_size
     try:
         limits = Limits(check_memory_limit(parse_size(args.memory_limit)), args.max_output)
     except ValueError as error:
         print(f"--memory-limit: {error}", file=sys.stderr)
         return 2
-    grade(args.submissions, args.output, args.assignment, args.timeout, args.db_url, args.data_size,
-          jobs=args.jobs, cluster=args.cluster, force=args.force, limits=limits)
+    grade(Course.from_repo(args.data_size), args.submissions, args.output, args.assignment, args.timeout,
+          args.db_url, jobs=args.jobs, cluster=args.cluster, force=args.force, limits=limits)
     return 0
 
 
@@ -47,22 +48,23 @@ def cmd_check(args):
 
 
 def cmd_references(args):
-    from autograder.references import write_references
-    for assignment_id in args.assignments or paths.assignment_ids():
-        path = write_references(assignment_id)
-        print(f"Wrote {path.relative_to(paths.REPO_ROOT)}")
+    from autograder.judging.references import write_references
+    course = Course.from_repo()
+    for assignment_id in args.assignments or course.assignment_ids():
+        path = write_references(course, assignment_id)
+        print(f"Wrote {path.relative_to(REPO_ROOT)}")
     return 0
 
 
 def cmd_demo(args):
     from autograder.demo import run_demo
-    run_demo(args.output, args.data_size, args.timeout, args.jobs)
+    run_demo(Course.from_repo(args.data_size), args.output, args.timeout, args.jobs)
     return 0
 
 
 def cmd_audit(args):
     from autograder.audit import run_audit
-    return 0 if run_audit(args.assignments, args.data_size, args.jobs, check=not args.no_check) else 1
+    return 0 if run_audit(Course.from_repo(args.data_size), args.assignments, args.jobs, check=not args.no_check) else 1
 
 
 def build_parser():
@@ -76,7 +78,7 @@ def build_parser():
 
     grade = commands.add_parser("grade", help="autograde a folder or zip of submissions")
     grade.add_argument("submissions", type=Path, help="folder or .zip of <student_id>/<assignment>/<notebook>.ipynb")
-    grade.add_argument("--output", type=Path, default=paths.REPO_ROOT / "grading_output",
+    grade.add_argument("--output", type=Path, default=REPO_ROOT / "grading_output",
                        help="where grades.csv, feedback/ and the gradebook go (default: grading_output/)")
     grade.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
     grade.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (default 600)")
@@ -105,7 +107,7 @@ def build_parser():
     references.set_defaults(run=cmd_references)
 
     demo = commands.add_parser("demo", help="grade example submissions end to end")
-    demo.add_argument("--output", type=Path, default=paths.REPO_ROOT / "demo_output")
+    demo.add_argument("--output", type=Path, default=REPO_ROOT / "demo_output")
     demo.add_argument("--data-size", choices=["full", "small"], default="small")
     demo.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
     demo.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")

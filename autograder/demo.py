@@ -9,12 +9,11 @@ same `grade` path an instructor uses, into an SQLite gradebook.
 import shutil
 from pathlib import Path
 
-from autograder import paths
 from autograder.examples import (perfect_notebook, released_notebook, with_cell_source, with_variant,
                                  without_cell, write_submission)
-from autograder.grade import grade
-from autograder.release import release
-from autograder.variants import variants_for
+from autograder.grading.batch import grade
+from autograder.release.release import release
+from autograder.catalog import variants_for
 
 DEMO_ASSIGNMENT = "assignment1"
 
@@ -25,13 +24,13 @@ def demo_bugs(assignment_id, all_bugs=False):
     return wrong if all_bugs else list({v.part: v for v in reversed(wrong)}.values())[::-1]
 
 
-def build_demo_batch(batch_root, assignment_id=DEMO_ASSIGNMENT, all_bugs=False):
+def build_demo_batch(course, batch_root, assignment_id=DEMO_ASSIGNMENT, all_bugs=False):
     """Write the example submissions; return {student_id: what the submission is}."""
-    notebook = paths.source_notebooks(assignment_id)[0].stem
-    perfect = perfect_notebook(assignment_id, notebook)
+    notebook = course.source_notebooks(assignment_id)[0].stem
+    perfect = perfect_notebook(course, assignment_id, notebook)
     described = {"perfect": "every part solved", "untouched": "the release, nothing filled in"}
     write_submission(batch_root, "perfect", assignment_id, notebook, perfect)
-    write_submission(batch_root, "untouched", assignment_id, notebook, released_notebook(assignment_id, notebook))
+    write_submission(batch_root, "untouched", assignment_id, notebook, released_notebook(course, assignment_id, notebook))
     for variant in demo_bugs(assignment_id, all_bugs):
         student = f"bug_{variant.name}"
         write_submission(batch_root, student, assignment_id, notebook, with_variant(perfect, variant))
@@ -52,19 +51,21 @@ def build_demo_batch(batch_root, assignment_id=DEMO_ASSIGNMENT, all_bugs=False):
     return described
 
 
-def run_demo(output_dir, data_size="small", cell_timeout=120, jobs=2):
+def run_demo(course, output_dir, cell_timeout=120, jobs=2):
+    """Release every assignment of `course` (into course.assignments_dir), build the demo batch
+    and grade it at course.data_size; return the reports."""
     output_dir = Path(output_dir)
     shutil.rmtree(output_dir, ignore_errors=True)
-    for assignment_id in paths.assignment_ids():
+    for assignment_id in course.assignment_ids():
         print(f"Releasing {assignment_id} ...")
-        release(assignment_id)
+        release(course, assignment_id)
     batch = output_dir / "submissions"
-    described = build_demo_batch(batch)
+    described = build_demo_batch(course, batch)
     print(f"\nExample submissions in {batch}:")
     for student, what in described.items():
         print(f"  {student:38s} {what}")
-    print(f"\nGrading with nbgrader (data size: {data_size}) ...\n")
-    reports = grade(batch, output_dir / "graded", [DEMO_ASSIGNMENT], cell_timeout, data_size=data_size, jobs=jobs)
+    print(f"\nGrading with nbgrader (data size: {course.data_size}) ...\n")
+    reports = grade(course, batch, output_dir / "graded", [DEMO_ASSIGNMENT], cell_timeout, jobs=jobs)
     print("\nPer student:")
     for report in sorted(reports, key=lambda r: r.student_id):
         lost = [p.part for p in report.parts if not p.passed]

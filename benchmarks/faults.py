@@ -21,9 +21,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from autograder import fault_examples as fx, paths  # noqa: E402
 from autograder.examples import perfect_notebook, with_cell_source, write_submission  # noqa: E402
-from autograder.grade import Grader, kernel_environment  # noqa: E402
-from autograder.limits import Limits  # noqa: E402
-from autograder.release import release  # noqa: E402
+from autograder.grading.grader import Grader, kernel_environment  # noqa: E402
+from autograder.kernel.limits import Limits  # noqa: E402
+from autograder.release.release import release  # noqa: E402
 from toy_assignment import ASSIGNMENT, NOTEBOOK, write_toy_solutions  # noqa: E402
 
 UNCAPPED = Limits(max_output_chars=10 ** 12)

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder import paths  # noqa: E402
-from autograder.solution_code import solution_namespace  # noqa: E402
+from autograder.judging.solution_code import solution_namespace  # noqa: E402
 from coursekit.data import get_cifar10_splits, load_cifar10, load_cifar10_pickles, default_data_dir  # noqa: E402
 
 
@@ -146,7 +146,7 @@ def bench_two_layer_net(data, repeat):
 
 def bench_autograde(data_size, count):
     from autograder.examples import perfect_notebook, write_submission
-    from autograder.grade import grade
+    from autograder.grading.grader import grade
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(count):
             write_submission(Path(tmp) / "batch", f"student{i}", "assignment1", "linear_classifiers",
@@ -204,7 +204,7 @@ def time_spent_in(owner, name, totals):
 def timed_grade(batch, output, data_size, **options):
     """Wall time of one grade run, and the time its single writer spent recording outcomes."""
     from autograder import parallel
-    from autograder.grade import grade
+    from autograder.grading.grader import grade
     with time_spent_in(parallel, "record", {}) as totals:
         start = time.perf_counter()
         grade(batch, output, ["assignment1"], cell_timeout=THROUGHPUT_CELL_TIMEOUT, data_size=data_size,

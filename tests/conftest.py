@@ -25,7 +25,7 @@ def requires_cifar():
 @pytest.fixture
 def counting_grader(monkeypatch):
     """The students whose submission Grader.grade_submission grades, in order."""
-    from autograder.grade import Grader
+    from autograder.grading.grader import Grader
     graded = []
     original = Grader.grade_submission
 

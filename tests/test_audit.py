@@ -11,7 +11,7 @@ import pytest
 
 from autograder import paths
 from autograder.audit import audit_assignment, pack
-from autograder.variants import Variant, variants_for
+from autograder.catalog import Variant, variants_for
 
 pytestmark = pytest.mark.notebook
 

@@ -2,8 +2,8 @@
 import nbformat
 import numpy as np
 
-from autograder.compare import compare_outputs, relative_error
-from autograder.leak_check import notebook_leaks
+from autograder.judging.compare import compare_outputs, relative_error
+from autograder.release.leak_check import notebook_leaks
 
 
 def test_relative_error_reports_the_worst_element():

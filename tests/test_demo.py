@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from autograder.demo import demo_bugs
-from autograder.results import assignment_parts
-from autograder.variants import variants_for
+from autograder.grading.results import assignment_parts
+from autograder.catalog import variants_for
 
 pytestmark = pytest.mark.notebook
 

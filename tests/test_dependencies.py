@@ -3,9 +3,9 @@ import pytest
 
 from autograder import paths
 from autograder.cases import dependencies_for, parts_for
-from autograder.dependencies import blamed_dependencies, dependency_cell
+from autograder.grading.dependencies import blamed_dependencies, dependency_cell
 from autograder.examples import solution_cells
-from autograder.results import PartResult
+from autograder.grading.results import PartResult
 
 
 def test_a_failed_dependency_is_blamed_only_for_attempted_dependents():

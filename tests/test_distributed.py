@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from distributed import LocalCluster, WorkerPlugin
 
-from autograder.grade import grade, kernel_environment
+from autograder.grading.grader import grade, kernel_environment
 from batch_checks import assert_same_grading, finished_count, gradebook_totals
 from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, toy_course, write_toy_batch
 

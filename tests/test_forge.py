@@ -18,12 +18,12 @@ import pytest
 
 from autograder import paths
 from autograder.examples import perfect_notebook, with_cell_source, write_submission
-from autograder.grade import grade
-from autograder.records import MAX_RECORD_BYTES, MalformedRecord, read_record, write_record
-from autograder.references import write_references
-from autograder.release import release
+from autograder.grading.grader import grade
+from autograder.cases.records import MAX_RECORD_BYTES, MalformedRecord, read_record, write_record
+from autograder.judging.references import write_references
+from autograder.release.release import release
 from autograder.cases import parts_for
-from autograder.sandbox import bwrap_problem
+from autograder.kernel.sandbox import bwrap_problem
 from coursekit.cell_verdicts import is_test_cell, part_name
 from guarded_assignment import ASSIGNMENT, NOTEBOOK, write_guarded_solutions
 from toy_assignment import course_paths
@@ -380,7 +380,7 @@ def hostile_assignment1(tmp_path_factory, requires_cifar):
 
 
 def grade_hostile_assignment1(root):
-    from autograder.variants.assignment1 import svm_naive
+    from autograder.catalog.assignment1 import svm_naive
     notebook = paths.source_notebooks("assignment1")[0].stem
     targets = [paths.references_file("assignment1"), paths.source_notebooks("assignment1")[0],
                root / "graded" / "gradebook.db", paths.PACKAGE_DIR / "variants" / "assignment1.py"]

@@ -11,7 +11,7 @@ import pytest
 from autograder import paths
 from autograder.examples import (perfect_notebook, released_notebook, with_cell_source, without_cell,
                                  write_submission)
-from autograder.grade import grade
+from autograder.grading.grader import grade
 from toy_assignment import ASSIGNMENT, NOTEBOOK
 
 pytestmark = pytest.mark.notebook

@@ -1,7 +1,7 @@
 """Every assignment's hidden tests against its solutions and its catalog of
 bugs, without a notebook kernel: fast, and the first place a broken case shows up.
 An assignment takes part by having autograder/cases/<id>.py and
-autograder/variants/<id>.py."""
+autograder/catalog/<id>.py."""
 import numpy as np
 import pytest
 
@@ -9,10 +9,10 @@ from autograder import paths
 from autograder.cases import cases_module, parts_for
 from autograder.cases.assignment1 import trusted_regularization_penalty
 from autograder.hidden import check_part
-from autograder.leak_check import matches_reference, reference_values
-from autograder.references import compute_references, load_references, stored_digest
-from autograder.solution_code import solution_digest, solution_namespace
-from autograder.variants import variants_for
+from autograder.release.leak_check import matches_reference, reference_values
+from autograder.judging.references import compute_references, load_references, stored_digest
+from autograder.judging.solution_code import solution_digest, solution_namespace
+from autograder.catalog import variants_for
 
 A1 = "assignment1"
 GRADED = [a for a in paths.assignment_ids() if cases_module(a) is not None]

@@ -4,7 +4,7 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder.intake import collect_submissions, open_batch, safe_extract
+from autograder.grading.intake import collect_submissions, open_batch, safe_extract
 
 EXPECTED = {"assignment1": ["linear_classifiers"]}
 

@@ -12,8 +12,8 @@ import pytest
 
 from autograder import paths
 from autograder.audit import audit_check
-from autograder.fingerprints import known_bugs_table
-from autograder.variants import Variant, variants_for
+from autograder.release.fingerprints import known_bugs_table
+from autograder.catalog import Variant, variants_for
 from coursekit.check import named_verdict
 from coursekit.checks import assert_below, assert_close
 from coursekit.known_bugs import (FILE_NAME, likely_cause, lookup_key, seal, text_material, unseal,

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from autograder.grade import grade
+from autograder.grading.grader import grade
 from batch_checks import finished_count, gradebook_totals
 from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, toy_course, write_toy_batch
 from toy_grader import TOY_GRADER, crash_then_resume

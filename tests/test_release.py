@@ -4,7 +4,7 @@ import json
 import pytest
 
 from autograder import paths
-from autograder.release import LeakError, find_leaks, release
+from autograder.release.release import LeakError, find_leaks, release
 
 pytestmark = pytest.mark.notebook
 
@@ -29,8 +29,8 @@ def test_committed_release_equals_a_fresh_release(assignment_id, tmp_path):
 
 def test_release_refuses_a_reference_value_in_the_source(tmp_path, monkeypatch):
     import nbformat
-    from autograder.references import load_references
-    from autograder.leak_check import reference_values
+    from autograder.judging.references import load_references
+    from autograder.release.leak_check import reference_values
     value = reference_values(load_references("assignment1"))[-1]
     solutions = tmp_path / "solutions"
     source = paths.SOLUTIONS_DIR / "assignment1"
@@ -47,7 +47,7 @@ def test_release_refuses_a_reference_value_in_the_source(tmp_path, monkeypatch):
 
 def test_release_refuses_a_catalogued_bug_description_in_the_source(tmp_path, monkeypatch):
     import nbformat
-    from autograder.variants import variants_for
+    from autograder.catalog import variants_for
     bug = next(v for v in variants_for("assignment1") if v.kind == "wrong")
     solutions = tmp_path / "solutions"
     (solutions / "assignment1").mkdir(parents=True)

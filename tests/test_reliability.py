@@ -18,10 +18,10 @@ import pytest
 
 from autograder import fault_examples as fx
 from autograder.examples import perfect_notebook, with_cell_source, write_submission
-from autograder.grade import Grader, grade
-from autograder.limits import DEFAULT_MEMORY_LIMIT, Limits, parse_size
-from autograder.output_cap import DEFAULT_MAX_OUTPUT_CHARS, TRUNCATION_MARK
-from autograder.results import MAX_MESSAGE_CHARS
+from autograder.grading.grader import Grader, grade
+from autograder.kernel.limits import DEFAULT_MEMORY_LIMIT, Limits, parse_size
+from autograder.kernel.output_cap import DEFAULT_MAX_OUTPUT_CHARS, TRUNCATION_MARK
+from autograder.grading.results import MAX_MESSAGE_CHARS
 from toy_assignment import ASSIGNMENT, NOTEBOOK
 
 pytestmark = [pytest.mark.reliability, pytest.mark.notebook]

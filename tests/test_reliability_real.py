@@ -4,7 +4,7 @@ import pytest
 
 from autograder import fault_examples as fx
 from autograder.examples import perfect_notebook
-from autograder.grade import grade
+from autograder.grading.grader import grade
 
 pytestmark = [pytest.mark.reliability, pytest.mark.notebook]
 

@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from autograder.examples import perfect_notebook, write_submission
-from autograder.grade import grade
+from autograder.grading.grader import grade
 from batch_checks import finished_count, gradebook_totals
 from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, NOTEBOOK, toy_course, write_toy_batch
 from toy_grader import crash_then_resume

@@ -4,7 +4,7 @@ in the `full` tier."""
 import pytest
 
 from autograder import paths
-from autograder.grade import kernel_settings
+from autograder.grading.grader import kernel_settings
 from coursekit.check import part_verdicts, run_notebook
 
 pytestmark = pytest.mark.notebook

@@ -4,7 +4,7 @@ import pytest
 
 from autograder import paths
 from autograder.examples import released_notebook, write_submission
-from autograder.grade import grade
+from autograder.grading.grader import grade
 
 pytestmark = pytest.mark.notebook
 

@@ -12,7 +12,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder import paths
 from autograder.examples import perfect_notebook, released_notebook, with_cell_source, write_submission
-from autograder.release import release
+from autograder.release.release import release
 
 ASSIGNMENT = "toy"
 NOTEBOOK = "toy"

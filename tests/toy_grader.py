@@ -35,7 +35,7 @@ def run_toy_grader(root, output, *options, assignment=ASSIGNMENT):
 def crash_then_resume(root, output, db_url, counting_grader, kill_after=2, jobs=1):
     """Kill a grader (grading with `jobs` processes) after `kill_after` finished
     submissions, then rerun in this process; return the students the rerun graded."""
-    from autograder.grade import grade
+    from autograder.grading.grader import grade
     code = run_toy_grader(root, output, "--db-url", db_url, "--kill-after", str(kill_after), "--jobs", str(jobs))
     assert code == -signal.SIGKILL
     assert finished_count(db_url, ASSIGNMENT) == kill_after
@@ -46,7 +46,7 @@ def crash_then_resume(root, output, db_url, counting_grader, kill_after=2, jobs=
 def kill_after(count):
     """Make this process SIGKILL itself while the submission after the first
     `count` is graded but not yet marked finished."""
-    from autograder.journal import Journal
+    from autograder.grading.journal import Journal
     original_write = Journal.write
     marked = []
 
@@ -69,7 +69,7 @@ def main():
     parser.add_argument("--kill-after", type=int)
     args = parser.parse_args()
     import pytest
-    from autograder.grade import grade
+    from autograder.grading.grader import grade
     from toy_assignment import point_paths_at
     point_paths_at(args.course_root, pytest.MonkeyPatch())
     if args.kill_after is not None:

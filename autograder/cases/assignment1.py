@@ -210,7 +210,7 @@ PARTS = {
 
 # Parts computed from other graded parts: the sanity values call the student's
 # losses, the searches train with them. A bug is counted once, in the part it
-# is in (see autograder/dependencies.py).
+# is in (see autograder/grading/dependencies.py).
 PENALTY_AND_LOSSES = ["regularization_penalty", "svm_loss_vectorized", "softmax_loss_vectorized"]
 TRAINING = ["linear_classifier_train", "linear_classifier_predict"]
 DEPENDS_ON = {

@@ -336,7 +336,7 @@ PARTS = {
 }
 
 # The experiments are computed with the student's functions: a bug there is
-# counted once, in the part it is in (see autograder/dependencies.py).
+# counted once, in the part it is in (see autograder/grading/dependencies.py).
 DEPENDS_ON = {
     "error_vs_h": ["eval_numerical_gradient", "forward_difference_gradient", "rel_error"],
     "precision": ["eval_numerical_gradient", "rel_error"],

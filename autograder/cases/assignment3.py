@@ -451,7 +451,7 @@ PARTS = {
 
 # Parts computed from other graded parts: the sanity checks and the training
 # use the student's layers, network and train_net. A bug is counted once, in
-# the part it is in (see autograder/dependencies.py). The network's own tests,
+# the part it is in (see autograder/grading/dependencies.py). The network's own tests,
 # visible and hidden, put stand-in layers in place of the student's, so it
 # depends on nothing.
 LAYERS = ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss"]

@@ -238,7 +238,7 @@ PARTS = {
 
 # Parts computed from other graded parts: the escape experiment runs the
 # student's SGD and momentum, the CIFAR-10 comparison every rule. A bug is
-# counted once, in the part it is in (see autograder/dependencies.py).
+# counted once, in the part it is in (see autograder/grading/dependencies.py).
 RULES = ["sgd", "sgd_momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam"]
 DEPENDS_ON = {
     "escape_local_minimum": ["sgd", "sgd_momentum"],

@@ -471,7 +471,7 @@ PARTS = {
 
 # The search and the ensembles are computed with the student's sampling and
 # border check, and the ensembles with the models of the student's search
-# worker. A bug is counted once, in the part it is in (autograder/dependencies.py).
+# worker. A bug is counted once, in the part it is in (autograder/grading/dependencies.py).
 SEARCH = ["log_uniform", "best_on_border"]
 DEPENDS_ON = {
     "search_checkpoint": SEARCH,

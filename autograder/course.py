@@ -1,0 +1,52 @@
+"""The Course value: where one course's material lives, passed to whatever needs it.
+
+A course is a folder of nbgrader source notebooks (``solutions/<assignment>/``),
+the folder its releases go to (``assignments/<assignment>/``), the folder of its
+reference numbers (one ``<assignment>.json`` each) and the data size its
+notebooks run on. ``Course.from_repo()`` is this repository's course; tests and
+workers build their own instead of changing anyone's globals.
+"""
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+# Instructor-only folders inside the package: the sandbox hides them (kernel/sandbox.py).
+REFERENCES_DIR = PACKAGE_DIR / "judging" / "references"
+CATALOG_DIR = PACKAGE_DIR / "catalog"
+INSTRUCTOR_DIRS = (REFERENCES_DIR, CATALOG_DIR)
+
+
+@dataclass(frozen=True)
+class Course:
+    """One course's folders and data size (picklable: workers receive it whole)."""
+    solutions_dir: Path
+    assignments_dir: Path
+    references_dir: Path
+    data_size: str | None = None  # "small", "full", or None (the notebooks' own default)
+
+    @classmethod
+    def from_repo(cls, data_size=None):
+        """This repository's course (references inside the package, where the wheel ships them)."""
+        return cls(REPO_ROOT / "solutions", REPO_ROOT / "assignments", REFERENCES_DIR, data_size)
+
+    @classmethod
+    def under(cls, root, data_size=None):
+        """A course whose three folders are solutions/, assignments/ and references/ under `root`."""
+        root = Path(root)
+        return cls(root / "solutions", root / "assignments", root / "references", data_size)
+
+    def with_data_size(self, data_size):
+        return replace(self, data_size=data_size)
+
+    def assignment_ids(self):
+        """Names of the assignments that have a source folder, sorted."""
+        return sorted(p.name for p in self.solutions_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def source_notebooks(self, assignment_id):
+        """The nbgrader source notebooks of one assignment, sorted by name."""
+        return sorted((self.solutions_dir / assignment_id).glob("*.ipynb"))
+
+    def references_file(self, assignment_id):
+        """The versioned reference-number file of one assignment."""
+        return self.references_dir / f"{assignment_id}.json"

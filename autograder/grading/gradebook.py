@@ -1,0 +1,130 @@
+"""Every write of ours to the gradebook database; nbgrader's autograde writes its own scores.
+
+- the scores of submissions that nbgrader's autograde did not grade in this
+  database: ones graded in a worker process, and ones with no gradable notebook
+  (so every student is listed);
+- the decisions taken after a notebook ran: parts whose verdict took the score
+  away, and parts the dependency rerun gave back (as manual scores);
+- the finished-submission rows that crash safety and resume read (journal.py);
+- what lets several graders share one server database (PostgreSQL).
+"""
+from contextlib import contextmanager
+
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, delete, insert, select, text
+
+from autograder.nbgrader_setup import COURSE_ID
+
+SCHEMA_LOCK_KEY = 7231  # any fixed number: the advisory lock all our graders agree on
+
+FINISHED = Table(
+    "autograder_finished", MetaData(),
+    Column("student_id", String(128), primary_key=True),
+    Column("assignment_id", String(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("outcome", Text, nullable=False),
+)
+
+
+def with_driver(db_url):
+    """A PostgreSQL URL without a driver names psycopg2, the one requirements.txt installs
+    (SQLAlchemy's own default is psycopg 3)."""
+    return "postgresql+psycopg2://" + db_url[len("postgresql://"):] if db_url.startswith("postgresql://") else db_url
+
+
+def record_scores(db_url, submission, notebooks, scores, finished=None):
+    """Record one submission in one transaction.
+
+    notebooks: the assignment's notebook names; scores: notebook -> {grade_id:
+    (auto_score, manual_score)}; a notebook or grade without scores gets 0.
+    finished(session), if given, adds its own writes to the same transaction
+    (the journal's finished mark).
+    """
+    with Gradebook(db_url) as gradebook:
+        gradebook.update_or_create_student(submission.student_id)
+        gradebook.update_or_create_submission(submission.assignment_id, submission.student_id)
+        for notebook in notebooks:
+            notebook_scores = scores.get(notebook, {})
+            graded = gradebook.find_submission_notebook(notebook, submission.assignment_id, submission.student_id)
+            for grade in graded.grades:
+                grade.auto_score, grade.manual_score = notebook_scores.get(grade.name, (0.0, None))
+                grade.needs_manual_grade = False
+        if finished is not None:
+            finished(gradebook.db)
+        gradebook.db.commit()
+
+
+@contextmanager
+def schema_lock(db_url):
+    """Serialize schema and shared-row creation between graders on one PostgreSQL
+    database (a session advisory lock); nothing to do for SQLite, which takes
+    one grader at a time anyway."""
+    if not db_url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(db_url, future=True)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+def add_students(db_url, student_ids):
+    """Create the courses and students that grading will refer to, before it
+    starts: two graders (on different assignments) creating the same student
+    at once would otherwise collide, and one of them would lose its write."""
+    with Gradebook(db_url, course_id=COURSE_ID), Gradebook(db_url) as gradebook:
+        known = {student.id for student in gradebook.students}
+        for student_id in sorted(set(student_ids) - known):
+            gradebook.add_student(student_id)
+
+
+def gradebook_scores(db_url, submission, notebook):
+    """{grade_id: (auto_score, manual_score)} of one graded notebook ({} if not graded)."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            graded = gradebook.find_submission_notebook(notebook, submission.assignment_id, submission.student_id)
+        except MissingEntry:
+            return {}
+        return {grade.name: (grade.auto_score, grade.manual_score) for grade in graded.grades}
+
+
+def record_decisions(db_url, submission, notebook, notebook_parts, revoked, given_back):
+    """Write what was decided after one notebook ran, in one transaction: the parts in `revoked`
+    (names) lose their autograded score; the results in `given_back` get their points as a
+    manual score. notebook_parts: [(part, grade_id, points)]."""
+    if not revoked and not given_back:
+        return
+    grade_ids = {part: grade_id for part, grade_id, _ in notebook_parts}
+    with Gradebook(db_url) as gradebook:
+        def grade(part):
+            return gradebook.find_grade(grade_ids[part], notebook, submission.assignment_id, submission.student_id)
+        for part in revoked:
+            grade(part).auto_score, grade(part).manual_score = 0.0, None
+        for result in given_back:
+            grade(result.part).manual_score = result.max_score
+        gradebook.db.commit()
+
+
+def create_finished_table(engine):
+    FINISHED.create(engine, checkfirst=True)
+
+
+def finished_rows(engine):
+    """{(student_id, assignment_id): row} of every finished submission."""
+    with engine.connect() as connection:
+        return {(r.student_id, r.assignment_id): r for r in connection.execute(select(FINISHED))}
+
+
+def write_finished(connection, submission, fingerprint, outcome):
+    """Mark one submission finished (outcome: JSON text), inside the caller's transaction."""
+    key = (FINISHED.c.student_id == submission.student_id) & (FINISHED.c.assignment_id == submission.assignment_id)
+    connection.execute(delete(FINISHED).where(key))
+    connection.execute(insert(FINISHED).values(student_id=submission.student_id,
+                                               assignment_id=submission.assignment_id,
+                                               fingerprint=fingerprint, outcome=outcome))

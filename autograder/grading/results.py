@@ -1,0 +1,80 @@
+"""Per-part results of a graded submission."""
+from dataclasses import dataclass, field
+
+import nbformat
+
+from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, part_name
+from autograder.kernel.output_cap import truncated
+
+RESTORED_MARKER = "was missing from the submission"
+MAX_MESSAGE_CHARS = 2000  # per part, in grades.csv and the feedback page
+
+
+@dataclass
+class PartResult:
+    """The outcome of one graded part for one student."""
+    assignment_id: str
+    part: str
+    score: float
+    max_score: float
+    message: str
+
+    @property
+    def passed(self):
+        return self.score >= self.max_score > 0
+
+
+@dataclass
+class StudentReport:
+    """Everything graded for one student, across assignments."""
+    student_id: str
+    parts: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(p.score for p in self.parts)
+
+    @property
+    def max_total(self):
+        return sum(p.max_score for p in self.parts)
+
+
+def graded_parts(notebook_path):
+    """[(part, grade_id, points)] of the test cells of a source notebook, in order."""
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    return [(part_name(c), nbgrader_meta(c)["grade_id"], float(nbgrader_meta(c).get("points", 0)))
+            for c in nb.cells if is_test_cell(c)]
+
+
+def assignment_parts(course, assignment_id):
+    """{notebook name: [(part, grade_id, points)]} for one assignment."""
+    return {p.stem: graded_parts(p) for p in course.source_notebooks(assignment_id)}
+
+
+def zero_results(assignment_id, parts, reason):
+    return [PartResult(assignment_id, part, 0.0, points, reason) for part, _, points in parts]
+
+
+def graded_results(assignment_id, parts, autograded_path, scores):
+    """Results of one autograded notebook.
+
+    scores: grade_id -> score from nbgrader's gradebook. Returns (results, notes).
+    """
+    nb = nbformat.read(str(autograded_path), as_version=4)
+    cells = {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if is_test_cell(c)}
+    results, notes = [], []
+    for part, grade_id, points in parts:
+        cell = cells.get(grade_id)
+        if cell is None:
+            results.append(PartResult(assignment_id, part, 0.0, points, "its test cell could not be found."))
+            continue
+        passed, message = cell_verdict(cell)
+        message = truncated(message, MAX_MESSAGE_CHARS)
+        score = float(scores.get(grade_id) or 0.0)
+        if score == 0 and passed:
+            message = "no points were awarded by the grader for this cell."
+        results.append(PartResult(assignment_id, part, score, points, message))
+        if RESTORED_MARKER in cell.source:
+            notes.append(f"The test cell of {part} was missing and was restored before grading.")
+    return results, notes

@@ -1,0 +1,114 @@
+"""`grade --jobs N`: grading submissions in N worker processes.
+
+Each worker grades in its own course folder with its own SQLite gradebook,
+since nbgrader's SQLite gradebook is not safe for concurrent writers. The
+parent process is the only writer of the real gradebook: it records each
+finished submission in one transaction and keeps its graded notebooks, so the
+result is the same as grading with one process.
+"""
+import ctypes
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.grading.gradebook import record_scores
+from autograder.grading.grader import Grader
+from autograder.grading.progress import progress
+from autograder.grading.results import zero_results
+from autograder.kernel.kernel_env import set_kernel_environment
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+_worker = None  # the Grader of this worker process
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back for one submission (picklable)."""
+    results: list
+    notes: list
+    scores: dict = field(default_factory=dict)     # notebook -> {grade_id: (auto, manual)}
+    notebooks: dict = field(default_factory=dict)  # notebook -> graded notebook text
+    finished: bool = True  # False when the worker crashed: a rerun grades it again
+
+
+def start_worker(work_root, course, assignment_ids, cell_timeout, limits=None):
+    """Process initializer: a Grader with its own course folder and gradebook,
+    reading the same course (solutions, releases, references) as the parent."""
+    global _worker
+    set_kernel_environment(course.data_size)  # a Dask worker has the NOT_FOR_KERNELS; its kernels must not
+    _worker = Grader(course, Path(work_root) / f"worker-{os.getpid()}", assignment_ids, cell_timeout, limits=limits)
+    _worker.prepare()
+
+
+def exit_with_parent():
+    """On Linux, end this worker (SIGTERM) when the grader that started it dies, even
+    by SIGKILL: otherwise it would live on, grading for nobody, beside the rerun."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+
+def start_pool_worker(*args):
+    exit_with_parent()
+    start_worker(*args)
+
+
+def grade_one(submission):
+    """Grade one submission in this worker; return an Outcome."""
+    results, notes = _worker.grade_submission(submission)
+    outcome = Outcome(results, notes)
+    for notebook in _worker.parts[submission.assignment_id]:
+        path = _worker.graded_path(submission, notebook)
+        if notebook in submission.notebooks and path.exists():
+            outcome.scores[notebook] = _worker.gradebook_scores(submission, notebook)
+            outcome.notebooks[notebook] = path.read_text()
+    return outcome
+
+
+def record(grader, journal, submission, outcome):
+    """Write one worker's outcome into the parent's course folder and gradebook: the
+    scores and (unless the worker crashed) the journal's finished mark in one transaction."""
+    for notebook, text in outcome.notebooks.items():
+        path = grader.graded_path(submission, notebook)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    mark = lambda session: journal.write(session, submission, outcome.results, outcome.notes)
+    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores,
+                  mark if outcome.finished else None)
+
+
+def failed_outcome(submission, grader, error):
+    reason = f"grading failed in a worker process: {type(error).__name__}: {error}"
+    results = [r for parts in grader.parts[submission.assignment_id].values()
+               for r in zero_results(submission.assignment_id, parts, reason)]
+    return Outcome(results, [f"{submission.assignment_id}: {reason}"], finished=False)
+
+
+def grade_in_workers(grader, journal, submissions, jobs, quiet):
+    """Grade `submissions` in `jobs` processes; return [(results, notes)] in submission order."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding ZMQ sockets
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_pool_worker,
+                             initargs=(grader.output_dir / "workers", grader.course, grader.assignment_ids,
+                                       grader.cell_timeout, grader.limits)) as pool:
+        futures = {pool.submit(grade_one, s): i for i, s in enumerate(submissions)}
+        return collect(grader, journal, submissions, futures, as_completed, quiet)
+
+
+def collect(grader, journal, submissions, futures, completed, quiet):
+    """Record each outcome as its future completes (the single writer); return
+    [(results, notes)] in submission order. futures: future -> index in
+    submissions; completed: the as_completed of the futures' library."""
+    outcomes = [None] * len(submissions)
+    for future in progress(completed(futures), quiet, total=len(futures)):
+        i = futures[future]
+        try:
+            outcomes[i] = future.result()
+        except Exception as error:  # a crashed worker costs only its submission
+            outcomes[i] = failed_outcome(submissions[i], grader, error)
+        record(grader, journal, submissions[i], outcomes[i])
+    return [(o.results, o.notes) for o in outcomes]

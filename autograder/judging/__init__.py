@@ -1,0 +1,1 @@
+"""Judging recorded outputs in the grader's own process: verdicts, comparison, diagnosis, reference numbers."""

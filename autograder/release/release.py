@@ -1,0 +1,79 @@
+"""`python -m autograder release`: solutions/ -> assignments/ through nbgrader.
+
+nbgrader generate_assignment writes the student version into a temporary
+folder, and the catalogued bugs' fingerprints on the visible tests are added
+(known_bugs.json, autograder/release/fingerprints.py); only when the leak check finds
+nothing does it replace assignments/.
+"""
+import shutil
+import tempfile
+from pathlib import Path
+
+from autograder.release.fingerprints import write_known_bugs
+from autograder.release.leak_check import notebook_leaks
+from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
+from autograder.judging.references import load_references
+from autograder.catalog import variants_for
+
+
+class LeakError(Exception):
+    """A released file would give away a solution, hidden test or reference value."""
+
+
+def generate_release(course, assignment_id, work_dir):
+    """Run nbgrader generate_assignment into work_dir; return the released folder."""
+    work_dir = Path(work_dir)
+    shutil.copytree(course.solutions_dir / assignment_id, work_dir / "source" / assignment_id,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    config = course_config(work_dir, f"sqlite:///{work_dir / 'gradebook.db'}")
+    raise_on_failure(nbgrader_api(config).generate_assignment(assignment_id), "generate_assignment")
+    return work_dir / "release" / assignment_id
+
+
+def catalog_leaks(path, assignment_id):
+    """A catalogued bug's description in a released file gives the catalog away (a right
+    variant's label, such as 'np.correlate', may well appear in the notebook)."""
+    text = path.read_text(errors="replace")
+    return [f"{path.name} contains the description of the catalogued bug {v.name}"
+            for v in variants_for(assignment_id) if v.kind == "wrong" and v.description in text]
+
+
+def find_leaks(course, released_dir, assignment_id):
+    references = load_references(course, assignment_id) if course.references_file(assignment_id).exists() else {}
+    leaks = []
+    for path in sorted(Path(released_dir).rglob("*")):
+        if path.suffix == ".ipynb":
+            leaks += notebook_leaks(path, references) + catalog_leaks(path, assignment_id)
+        elif path.is_file() and path.suffix in (".py", ".txt", ".md", ".json"):
+            text = path.read_text(errors="replace")
+            leaks += [f"{path.name} contains '{m}'" for m in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS") if m in text]
+            leaks += catalog_leaks(path, assignment_id)
+    return leaks
+
+
+def refuse_leaks(course, released_dir, assignment_id):
+    leaks = find_leaks(course, released_dir, assignment_id)
+    if leaks:
+        raise LeakError(f"refusing to release {assignment_id}:\n  " + "\n  ".join(leaks))
+
+
+def release(course, assignment_id, target_root=None):
+    """Release one assignment of `course` into target_root/<assignment> (default: the course's
+    assignments folder).
+
+    Needs CIFAR-10 (the probing of the visible tests runs the notebook on the
+    reduced data size). Raises LeakError, leaving the previous release
+    untouched, when the leak check fails.
+    """
+    target = Path(target_root or course.assignments_dir) / assignment_id
+    with tempfile.TemporaryDirectory(prefix="release-") as tmp:
+        released = generate_release(course, assignment_id, tmp)
+        refuse_leaks(course, released, assignment_id)   # before the slower probing of the visible tests
+        write_known_bugs(course, assignment_id, released)
+        refuse_leaks(course, released, assignment_id)
+        staged = target.with_name(f".{assignment_id}.new")
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(released, staged)
+        shutil.rmtree(target, ignore_errors=True)
+        staged.rename(target)
+    return target

@@ -1,0 +1,1 @@
+"""What a grading run writes for people: grades.csv and canvas.csv, feedback pages, summary pages."""
