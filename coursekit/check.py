@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, part_name
+from coursekit.cells import cell_verdict, is_test_cell, nbgrader_meta, part_name
 from coursekit.known_bugs import text_material, with_likely_cause
 
 DEFAULT_TIMEOUT = 600

@@ -8,7 +8,7 @@ only a digest of that fingerprint and the bug's message encrypted with a key
 derived from the fingerprint. So the file holds no value, no code and no readable
 message: a student's test learns a message only by failing exactly as the bug
 does, and then it says "Likely cause: ...". The instructor side builds the
-file (autograder/fingerprints.py); this module only reads it.
+file (autograder/release/fingerprints.py); this module only reads it.
 """
 import base64
 import hashlib

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.cell_verdicts import nbgrader_meta
+from coursekit.cells import nbgrader_meta
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 

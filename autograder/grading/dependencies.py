@@ -17,7 +17,7 @@ from autograder.examples import released_notebook, solution_cells
 from autograder.judging.verdicts import record_verdict
 from autograder.kernel.limits import Limits, LimitedNotebookClient
 from autograder.kernel.sandbox import SandboxedKernelManager, remove_unsafe_files
-from coursekit.cell_verdicts import is_test_cell, nbgrader_meta, part_name, cell_verdict
+from coursekit.cells import is_test_cell, nbgrader_meta, part_name, cell_verdict
 
 
 def blamed_dependencies(results, depends_on, attempted):

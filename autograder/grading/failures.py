@@ -7,7 +7,7 @@ import nbformat
 
 from autograder.kernel.limits import died_here
 from autograder.kernel.output_cap import TRUNCATION_MARK
-from coursekit.cell_verdicts import is_test_cell
+from coursekit.cells import is_test_cell
 
 ERROR_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Interrupt)):\s*(.*)$")
 UNHELPFUL = ("NbGraderException",)

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbformat import ValidationError
 
-from coursekit.cell_verdicts import nbgrader_meta
+from coursekit.cells import nbgrader_meta
 
 ROLE_KEYS = ("grade", "solution", "locked", "points", "task")
 CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from coursekit.cell_verdicts import cell_verdict, is_test_cell, nbgrader_meta, part_name
+from coursekit.cells import cell_verdict, is_test_cell, nbgrader_meta, part_name
 from autograder.kernel.output_cap import truncated
 
 RESTORED_MARKER = "was missing from the submission"

@@ -11,7 +11,7 @@ import hashlib
 
 import nbformat
 
-from coursekit.cell_verdicts import is_test_cell
+from coursekit.cells import is_test_cell
 
 KEPT_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 

@@ -13,7 +13,7 @@ from autograder.judging.compare import compare_outputs
 from autograder.judging.diagnose import describe, likely_bug
 from autograder.cases.records import MalformedRecord, read_record, records_dir
 from autograder.judging.references import load_references
-from coursekit.cell_verdicts import error_message
+from coursekit.cells import error_message
 
 MAX_MESSAGE_CHARS = 300
 MAX_CASES_LISTED = 3

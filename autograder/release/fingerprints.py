@@ -21,7 +21,7 @@ from autograder.judging.diagnose import describe
 from autograder.examples import filled_in, solution_cells, variant_cell_source
 from autograder.kernel.kernel_env import kernel_environment
 from autograder.catalog import variants_for
-from coursekit.cell_verdicts import is_test_cell, part_name
+from coursekit.cells import is_test_cell, part_name
 from coursekit.check import execute
 from coursekit.known_bugs import FILE_NAME, FORMAT, lookup_key, seal
 

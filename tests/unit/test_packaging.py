@@ -1,0 +1,94 @@
+"""The autograder installs from a wheel, not only from this checkout (pyproject.toml lists every subpackage)."""
+import importlib
+import pkgutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import autograder
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def subpackages():
+    return sorted(m.name for m in pkgutil.walk_packages(autograder.__path__, "autograder.") if m.ispkg)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    # --no-build-isolation: setuptools comes from this environment (no index needed).
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                    "--wheel-dir", str(out), str(REPO)], check=True, capture_output=True, text=True)
+    [path] = out.glob("*.whl")
+    return path
+
+
+def site_packages(venv):
+    return next(Path(venv).glob("lib/python*/site-packages"))
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """A fresh venv with the wheel installed in it by pip (not editable); returns its folder.
+
+    The course's dependencies come from this environment's site-packages, added as a plain
+    path: its .pth files (among them the editable install of this checkout) are not read."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = site_packages(venv)
+    dependencies = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+    (site / "dependencies.pth").write_text(f"{dependencies}\n")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
+                    "--target", str(site), str(wheel)], check=True, capture_output=True, text=True)
+    return venv
+
+
+def run_installed(venv, code, cwd):
+    """Run `code` with the venv's Python, outside the checkout."""
+    return subprocess.run([str(Path(venv) / "bin" / "python"), "-c", code], cwd=cwd, env={"PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True)
+
+
+def test_the_wheel_holds_every_subpackage_and_the_reference_numbers(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for package in ["autograder", *subpackages(), "coursekit"]:
+        assert f"{package.replace('.', '/')}/__init__.py" in names, package
+    for reference in sorted((REPO / "autograder" / "judging" / "references").glob("*.json")):
+        assert f"autograder/judging/references/{reference.name}" in names
+
+
+def test_the_installed_wheel_runs_the_command_line_and_imports_every_subpackage(installed, tmp_path):
+    code = ("import importlib, sys, autograder\n"
+            f"assert autograder.__file__.startswith({str(site_packages(installed))!r}), autograder.__file__\n"
+            f"for name in {subpackages()!r}:\n"
+            "    importlib.import_module(name)\n"
+            "from autograder.cli import main\n"
+            "sys.argv = ['python -m autograder', '--help']\n"
+            "main()\n")
+    run = run_installed(installed, code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "release" in run.stdout and "grade" in run.stdout
+
+
+def test_the_installed_wheel_finds_its_reference_numbers(installed, tmp_path):
+    code = ("from autograder.course import Course, REFERENCES_DIR\n"
+            "from autograder.judging.references import load_references\n"
+            "course = Course(REFERENCES_DIR, REFERENCES_DIR, REFERENCES_DIR)\n"
+            "print(len(load_references(course, 'assignment1')))\n")
+    run = run_installed(installed, code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 0
+
+
+def test_a_subpackage_left_out_of_the_wheel_is_noticed(installed, tmp_path):
+    """The import check can fail: with one subpackage removed from the installed copy, it does."""
+    import shutil
+    broken = tmp_path / "broken"
+    shutil.copytree(installed, broken, symlinks=True)
+    shutil.rmtree(site_packages(broken) / "autograder" / "catalog")
+    run = run_installed(broken, "import importlib; importlib.import_module('autograder.catalog.assignment1')", tmp_path)
+    assert run.returncode != 0 and "No module named 'autograder.catalog'" in run.stderr
