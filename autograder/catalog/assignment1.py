@@ -1,6 +1,6 @@
 """Known variants of Assignment 1's graded functions: typical bugs ("wrong")
 and right answers written differently ("correct")."""
-from autograder.catalog import Variant
+from autograder.catalog import correct, fix, wrong
 
 # ---------------------------------------------------------------- svm_loss_naive
 SVM_NAIVE_TEMPLATE = '''
@@ -26,6 +26,7 @@ def svm_loss_naive(W, X, y, reg):
 
 
 def svm_naive(skip="", delta="1", n="num_train", reg_grad="reg * W"):
+    """svm_loss_naive's loops, with the given pieces in place of the right ones."""
     return SVM_NAIVE_TEMPLATE.format(skip=skip, delta=delta, n=n, reg_grad=reg_grad)
 
 
@@ -58,6 +59,7 @@ def svm_loss_vectorized(W, X, y, reg, penalty="l2", l1_ratio=0.5):
 
 
 def svm_vectorized(zero_correct="margins[np.arange(N), y] = 0", n="N", sign=""):
+    """svm_loss_vectorized, with the given pieces in place of the right ones."""
     return SVM_VECTORIZED_TEMPLATE.format(zero_correct=zero_correct, n=n, sign=sign)
 
 
@@ -110,6 +112,7 @@ def softmax_loss_naive(W, X, y, reg):
 
 
 def softmax_naive(shift="np.max(scores)", minus_one=" - (j == y[i])", reg_grad=" + reg * W"):
+    """softmax_loss_naive's loops, with the given pieces in place of the right ones."""
     return SOFTMAX_NAIVE_TEMPLATE.format(shift=shift, minus_one=minus_one, reg_grad=reg_grad)
 
 
@@ -160,6 +163,7 @@ TRUSTED_PENALTY = "reg_loss, reg_grad = regularization_penalty(W, reg, penalty, 
 
 def softmax_vectorized(shift="np.max(scores, axis=1, keepdims=True)", reduce="mean", n="N",
                        penalty_line=TRUSTED_PENALTY):
+    """softmax_loss_vectorized, with the given pieces in place of the right ones."""
     return SOFTMAX_VECTORIZED_TEMPLATE.format(shift=shift, reduce=reduce, n=n, penalty_line=penalty_line)
 
 
@@ -208,6 +212,7 @@ def regularization_penalty(W, reg, penalty="l2", l1_ratio=0.5):
 
 def penalty(l2_value="0.5 * np.sum(W * W)", l2_grad="reg * W", l1_grad="reg * np.sign(W)",
             ratios="l1_ratio, 1 - l1_ratio"):
+    """regularization_penalty, with the given formulas in place of the right ones."""
     return PENALTY_TEMPLATE.format(l2_value=l2_value, l2_grad=l2_grad, l1_grad=l1_grad, ratios=ratios)
 
 
@@ -253,6 +258,7 @@ class LinearClassifier:
 def classifier(init_condition="self.W is None", sample="rng.choice(num_train, batch_size, replace=True)",
                update="self.W -= learning_rate * grad", recorded="loss",
                prediction="np.argmax(X @ self.W, axis=1)"):
+    """the LinearClassifier cell, with the given pieces of train and predict in place of the right ones."""
     return CLASSIFIER_TEMPLATE.format(init_condition=init_condition, sample=sample, update=update,
                                       recorded=recorded, prediction=prediction)
 
@@ -260,17 +266,8 @@ def classifier(init_condition="self.W is None", sample="rng.choice(num_train, ba
 PREDICT_WITH_LOOP = "np.array([int(np.argmax(row @ self.W)) for row in X])"
 
 
-def wrong(name, part, description, hint, source):
-    return Variant(name, part, "wrong", description, hint, f"{cell_of(part)}_code", source)
-
-
-def correct(name, part, description, source):
-    return Variant(name, part, "correct", description, "", f"{cell_of(part)}_code", source)
-
-
-def cell_of(part):
-    return "LinearClassifier" if part.startswith("linear_classifier") else part
-
+# LinearClassifier.train and LinearClassifier.predict share the class's solution cell.
+CLASSIFIER_CELL = "LinearClassifier_code"
 
 VARIANTS = [
     # svm_loss_naive
@@ -324,9 +321,9 @@ VARIANTS = [
     correct("softmax_vectorized_loops", "softmax_loss_vectorized", "loops instead of vectorized code",
             SOFTMAX_VECTORIZED_LOOPS),
     correct("softmax_vectorized_mean_over_rows", "softmax_loss_vectorized",
-            "np.sum(...) / N in place of np.mean", softmax_vectorized(reduce="sum", n="N").replace(
-                "loss = np.sum(log_norm - scores[np.arange(N), y])",
-                "loss = np.sum(log_norm - scores[np.arange(N), y]) / N")),
+            "np.sum(...) / N in place of np.mean", fix(softmax_vectorized(reduce="sum", n="N"),
+                                                 ("loss = np.sum(log_norm - scores[np.arange(N), y])",
+                                                  "loss = np.sum(log_norm - scores[np.arange(N), y]) / N"))),
     # regularization_penalty
     wrong("penalty_l2_without_half", "regularization_penalty", "computes the L2 penalty as reg * sum(W**2), without the 0.5",
           "the course's L2 penalty is 0.5 * reg * sum(W**2), so its gradient is reg * W",
@@ -342,24 +339,24 @@ VARIANTS = [
             penalty(l2_grad="W * reg")),
     # LinearClassifier.train
     wrong("train_gradient_ascent", "linear_classifier_train", "adds the gradient to W (gradient ascent)",
-          "step against the gradient: W -= learning_rate * grad", classifier(update="self.W += learning_rate * grad")),
+          "step against the gradient: W -= learning_rate * grad", classifier(update="self.W += learning_rate * grad"), CLASSIFIER_CELL),
     wrong("train_reinitialises_w", "linear_classifier_train", "re-initialises W on every call, even when it is set",
-          "initialise W only when self.W is None", classifier(init_condition="True")),
+          "initialise W only when self.W is None", classifier(init_condition="True"), CLASSIFIER_CELL),
     wrong("train_ignores_learning_rate", "linear_classifier_train", "ignores the learning rate (steps by the raw gradient)",
-          "scale the step: W -= learning_rate * grad", classifier(update="self.W -= grad")),
+          "scale the step: W -= learning_rate * grad", classifier(update="self.W -= grad"), CLASSIFIER_CELL),
     correct("train_without_replacement", "linear_classifier_train", "samples each minibatch without replacement",
             classifier(sample="rng.permutation(num_train)[:batch_size] if batch_size <= num_train "
-                              "else rng.choice(num_train, batch_size)")),
+                              "else rng.choice(num_train, batch_size)"), CLASSIFIER_CELL),
     correct("train_integer_sampling", "linear_classifier_train", "rng.integers to sample the minibatch",
-            classifier(sample="rng.integers(0, num_train, size=batch_size)")),
+            classifier(sample="rng.integers(0, num_train, size=batch_size)"), CLASSIFIER_CELL),
     # LinearClassifier.predict
     wrong("predict_argmin", "linear_classifier_predict", "takes the class with the lowest score",
-          "predict the class with the highest score: np.argmax", classifier(prediction="np.argmin(X @ self.W, axis=1)")),
+          "predict the class with the highest score: np.argmax", classifier(prediction="np.argmin(X @ self.W, axis=1)"), CLASSIFIER_CELL),
     wrong("predict_axis_0", "linear_classifier_predict", "takes the argmax over the wrong axis (over examples)",
-          "scores are (N, C): take the argmax over axis=1", classifier(prediction="np.argmax(X @ self.W, axis=0)")),
+          "scores are (N, C): take the argmax over axis=1", classifier(prediction="np.argmax(X @ self.W, axis=0)"), CLASSIFIER_CELL),
     wrong("predict_returns_scores", "linear_classifier_predict", "returns the scores instead of the labels",
-          "return np.argmax(scores, axis=1), one label per example", classifier(prediction="X @ self.W")),
-    correct("predict_with_loop", "linear_classifier_predict", "a loop over the rows", classifier(prediction=PREDICT_WITH_LOOP)),
+          "return np.argmax(scores, axis=1), one label per example", classifier(prediction="X @ self.W"), CLASSIFIER_CELL),
+    correct("predict_with_loop", "linear_classifier_predict", "a loop over the rows", classifier(prediction=PREDICT_WITH_LOOP), CLASSIFIER_CELL),
     correct("predict_method_call", "linear_classifier_predict", "(X @ W).argmax(axis=1)",
-            classifier(prediction="(X @ self.W).argmax(axis=1)")),
+            classifier(prediction="(X @ self.W).argmax(axis=1)"), CLASSIFIER_CELL),
 ]

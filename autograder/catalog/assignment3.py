@@ -4,15 +4,7 @@ Each wrong variant is a typical student bug, written as the full source of the
 solution cell it replaces. Most are small edits of a correct version (`fix`
 applies them and fails loudly if the edit no longer applies).
 """
-from autograder.catalog import Variant
-
-
-def fix(source, *edits):
-    """`source` with each (old, new) edit applied exactly once."""
-    for old, new in edits:
-        assert source.count(old) == 1, f"edit does not apply: {old!r}"
-        source = source.replace(old, new)
-    return source
+from autograder.catalog import correct, fix, wrong
 
 
 AFFINE_FORWARD = '''
@@ -131,6 +123,20 @@ def conv2d_naive_backward(dout, cache):
     return dx, dw, db
 '''
 
+# The body of TwoLayerNet.loss between reading the parameters and returning: the
+# calls to the layer functions (net_self_contained replaces exactly this).
+NET_LAYER_CALLS = '''        hidden, affine1_cache = affine_forward(X, W1, b1)
+        hidden_relu, relu_cache = relu_forward(hidden)
+        scores, affine2_cache = affine_forward(hidden_relu, W2, b2)
+        if y is None:
+            return scores
+        data_loss, dscores = softmax_loss(scores, y)
+        loss = data_loss + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+        dhidden_relu, dW2, db2 = affine_backward(dscores, affine2_cache)
+        dhidden = relu_backward(dhidden_relu, relu_cache)
+        _, dW1, db1 = affine_backward(dhidden, affine1_cache)
+'''
+
 TWO_LAYER_NET = '''
 class TwoLayerNet:
     def __init__(self, input_dim=3 * 32 * 32, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0,
@@ -148,17 +154,7 @@ class TwoLayerNet:
             reg = self.reg
         W1, b1 = self.params["W1"], self.params["b1"]
         W2, b2 = self.params["W2"], self.params["b2"]
-        hidden, affine1_cache = affine_forward(X, W1, b1)
-        hidden_relu, relu_cache = relu_forward(hidden)
-        scores, affine2_cache = affine_forward(hidden_relu, W2, b2)
-        if y is None:
-            return scores
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden_relu, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden = relu_backward(dhidden_relu, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden, affine1_cache)
-        grads = {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+''' + NET_LAYER_CALLS + '''        grads = {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
         return float(loss), grads
 
     def predict(self, X):
@@ -186,14 +182,6 @@ def train_net(model, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay
     return {"loss_history": loss_history, "train_acc_history": train_acc_history,
             "val_acc_history": val_acc_history}
 '''
-
-
-def wrong(name, part, description, hint, source, cell=None):
-    return Variant(name, part, "wrong", description, hint, cell or f"{part}_code", source)
-
-
-def correct(name, part, description, source, cell=None):
-    return Variant(name, part, "correct", description, "", cell or f"{part}_code", source)
 
 
 NET_CELL = "TwoLayerNet_code"
@@ -476,17 +464,7 @@ def conv2d_naive_backward(dout, cache):
           "biases are not regularized", fix(TWO_LAYER_NET, ('"b1": db1,', '"b1": db1 + reg * b1,')), NET_CELL),
     correct("net_self_contained", "two_layer_net_loss", "computes the network without calling the layer functions",
             fix(TWO_LAYER_NET,
-                ("""        hidden, affine1_cache = affine_forward(X, W1, b1)
-        hidden_relu, relu_cache = relu_forward(hidden)
-        scores, affine2_cache = affine_forward(hidden_relu, W2, b2)
-        if y is None:
-            return scores
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden_relu, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden = relu_backward(dhidden_relu, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden, affine1_cache)
-""", """        X2 = X.reshape(X.shape[0], -1)
+                (NET_LAYER_CALLS, """        X2 = X.reshape(X.shape[0], -1)
         h = np.maximum(0, X2 @ W1 + b1)
         scores = h @ W2 + b2
         if y is None:

@@ -4,7 +4,7 @@ Each wrong variant is a typical student bug, written as the full source of the
 solution cell it replaces; most are small edits of a correct version (`fix`
 applies them and fails loudly if the edit no longer applies).
 """
-from autograder.catalog.assignment3 import correct, fix, wrong
+from autograder.catalog import correct, fix, wrong
 
 SGD = '''
 def sgd(w, dw, config=None):

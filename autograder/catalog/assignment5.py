@@ -7,8 +7,7 @@ answers to a different contract (PyTorch's dropout p, smoothing over C - 1
 classes, contiguous folds): the docstrings fix one contract, and the hint says
 which.
 """
-from autograder.catalog import Variant
-from autograder.catalog.assignment3 import correct, fix, wrong
+from autograder.catalog import correct, fix, wrong
 
 LOG_UNIFORM = '''
 def log_uniform(low_exp, high_exp, size, seed):
@@ -601,5 +600,3 @@ def batchnorm_backward(dout, cache):
             fix(BATCHNORM_BACKWARD, ("    dx = (N * g - g.sum(axis=0) - x_hat * np.sum(g * x_hat, axis=0)) / (N * np.sqrt(var + eps))\n",
                                      "    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / np.sqrt(var + eps)\n"))),
 ]
-
-assert all(isinstance(v, Variant) for v in VARIANTS)

@@ -1,6 +1,7 @@
 """The autograder installs from a wheel, not only from this checkout (pyproject.toml lists every subpackage)."""
 import importlib
 import pkgutil
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,10 +20,14 @@ def subpackages():
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    # --no-build-isolation: setuptools comes from this environment (no index needed).
+    """A wheel built from a copy of the packages (setuptools writes build/ where it builds)."""
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    shutil.copy(REPO / "pyproject.toml", source)
+    for package in ("autograder", "coursekit"):
+        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    # --no-build-isolation: setuptools and wheel come from this environment (no index needed).
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                    "--wheel-dir", str(out), str(REPO)], check=True, capture_output=True, text=True)
+                    "--wheel-dir", str(out), str(source)], check=True, capture_output=True, text=True)
     [path] = out.glob("*.whl")
     return path
 
@@ -86,7 +91,6 @@ def test_the_installed_wheel_finds_its_reference_numbers(installed, tmp_path):
 
 def test_a_subpackage_left_out_of_the_wheel_is_noticed(installed, tmp_path):
     """The import check can fail: with one subpackage removed from the installed copy, it does."""
-    import shutil
     broken = tmp_path / "broken"
     shutil.copytree(installed, broken, symlinks=True)
     shutil.rmtree(site_packages(broken) / "autograder" / "catalog")
