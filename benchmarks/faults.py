@@ -1,6 +1,6 @@
 """What hostile submissions cost the grader: `python benchmarks/faults.py [--repeat N]`.
 
-Grades toy-assignment submissions (tests/toy_assignment.py) one at a time with
+Grades toy-assignment submissions (tests/support/toy.py) one at a time with
 a prepared Grader and prints a Markdown table of median times: a normal
 submission, the flood's loop writing to memory instead of printing (the cost of
 the student's own code), a 10 MB print flood with the output cap, the same
@@ -16,15 +16,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))  # run as a script: the repository's packages (and tests.support)
 
-from autograder import fault_examples as fx, paths  # noqa: E402
+from autograder.examples import faults as fx  # noqa: E402
 from autograder.examples import perfect_notebook, with_cell_source, write_submission  # noqa: E402
-from autograder.grading.grader import Grader, kernel_environment  # noqa: E402
+from autograder.grading.grader import Grader  # noqa: E402
+from autograder.kernel.kernel_env import kernel_environment  # noqa: E402
 from autograder.kernel.limits import Limits  # noqa: E402
-from autograder.release.release import release  # noqa: E402
-from toy_assignment import ASSIGNMENT, NOTEBOOK, write_toy_solutions  # noqa: E402
+from tests.support.toy import ASSIGNMENT, NOTEBOOK, release_toy_course  # noqa: E402
 
 UNCAPPED = Limits(max_output_chars=10 ** 12)
 SUBMISSIONS = {
@@ -54,15 +53,13 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="faults-bench-"))
-    paths.SOLUTIONS_DIR, paths.ASSIGNMENTS_DIR = root / "solutions", root / "assignments"
-    write_toy_solutions(paths.SOLUTIONS_DIR)
-    release(ASSIGNMENT)
-    perfect = perfect_notebook(ASSIGNMENT, NOTEBOOK)
+    course = release_toy_course(root)
+    perfect = perfect_notebook(course, ASSIGNMENT, NOTEBOOK)
     for student, build in SUBMISSIONS.items():
         write_submission(root / "batch", student, ASSIGNMENT, NOTEBOOK, build(perfect))
     with kernel_environment(None):
-        capped, uncapped = Grader(root / "capped", [ASSIGNMENT], 120), Grader(root / "uncapped", [ASSIGNMENT], 120,
-                                                                                 limits=UNCAPPED)
+        capped = Grader(course, root / "capped", [ASSIGNMENT], 120)
+        uncapped = Grader(course, root / "uncapped", [ASSIGNMENT], 120, limits=UNCAPPED)
         capped.prepare()
         uncapped.prepare()
         submissions = {s.student_id: s for s in capped.submissions(root / "batch")}

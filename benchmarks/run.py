@@ -19,7 +19,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder import paths  # noqa: E402
+from autograder.course import Course  # noqa: E402
 from autograder.judging.solution_code import solution_namespace  # noqa: E402
 from coursekit.data import get_cifar10_splits, load_cifar10, load_cifar10_pickles, default_data_dir  # noqa: E402
 
@@ -127,7 +127,7 @@ def bench_notebook(data_size):
 
 def bench_two_layer_net(data, repeat):
     """TwoLayerNet loss+gradients divided by the time of its four matrix products, in one run."""
-    ns = solution_namespace("assignment3")
+    ns = solution_namespace(Course.from_repo(), "assignment3")
     rows = []
     for n in (200, data["X_train"].shape[0]):
         X, y = np.ascontiguousarray(data["X_train"][:n, :-1]), data["y_train"][:n]
@@ -146,14 +146,14 @@ def bench_two_layer_net(data, repeat):
 
 def bench_autograde(data_size, count):
     from autograder.examples import perfect_notebook, write_submission
-    from autograder.grading.grader import grade
+    from autograder.grading.batch import grade
+    course = Course.from_repo(data_size)
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(count):
             write_submission(Path(tmp) / "batch", f"student{i}", "assignment1", "linear_classifiers",
-                             perfect_notebook("assignment1", "linear_classifiers"))
+                             perfect_notebook(course, "assignment1", "linear_classifiers"))
         start = time.perf_counter()
-        grade(Path(tmp) / "batch", Path(tmp) / "out", ["assignment1"], cell_timeout=1800,
-              data_size=data_size, quiet=True)
+        grade(course, Path(tmp) / "batch", Path(tmp) / "out", ["assignment1"], cell_timeout=1800, quiet=True)
         per_submission = (time.perf_counter() - start) / count
     return [(f"autograde one Assignment 1 submission, {data_size} data ({count} graded)",
              f"{per_submission:.1f} s", "", "")], per_submission
@@ -166,18 +166,18 @@ HOSTILE = {
 }
 
 
-def build_throughput_batch(batch_root, assignment_id="assignment1"):
+def build_throughput_batch(course, batch_root, assignment_id="assignment1"):
     """The demo's batch (perfect, untouched, one per catalogued bug, edited and
     deleted test cells, renamed and damaged files) plus hostile submissions: an
     infinite loop, megabytes of printed output, an import that fails."""
     from autograder.demo import build_demo_batch
     from autograder.examples import perfect_notebook, solution_cells, with_cell_source, write_submission
-    count = len(build_demo_batch(batch_root, assignment_id, all_bugs=True))
-    notebook = paths.source_notebooks(assignment_id)[0].stem
-    cell, code = next(iter(solution_cells(assignment_id, notebook).items()))
+    count = len(build_demo_batch(course, batch_root, assignment_id, all_bugs=True))
+    notebook = course.source_notebooks(assignment_id)[0].stem
+    cell, code = next(iter(solution_cells(course, assignment_id, notebook).items()))
     for student, hostile in HOSTILE.items():
         write_submission(batch_root, student, assignment_id, notebook,
-                         with_cell_source(perfect_notebook(assignment_id, notebook), cell, hostile(code)))
+                         with_cell_source(perfect_notebook(course, assignment_id, notebook), cell, hostile(code)))
     return count + len(HOSTILE)
 
 
@@ -203,12 +203,11 @@ def time_spent_in(owner, name, totals):
 
 def timed_grade(batch, output, data_size, **options):
     """Wall time of one grade run, and the time its single writer spent recording outcomes."""
-    from autograder import parallel
-    from autograder.grading.grader import grade
-    with time_spent_in(parallel, "record", {}) as totals:
+    from autograder.grading import batch as batch_module, workers
+    with time_spent_in(workers, "record", {}) as totals:  # the --jobs and the --cluster paths both call it
         start = time.perf_counter()
-        grade(batch, output, ["assignment1"], cell_timeout=THROUGHPUT_CELL_TIMEOUT, data_size=data_size,
-              quiet=True, **options)
+        batch_module.grade(Course.from_repo(data_size), batch, output, ["assignment1"],
+                           cell_timeout=THROUGHPUT_CELL_TIMEOUT, quiet=True, **options)
         seconds = time.perf_counter() - start
     print(f"graded {output.name} in {seconds:.0f} s", flush=True)  # a long run: show progress
     return seconds, totals["record"]
@@ -222,11 +221,11 @@ def bench_throughput(data_size="small", full_data_cost=None, repeat=3):
     median of the rounds' ratios (so a burst of load hits a round, not one side)."""
     import nbgrader.preprocessors
     from distributed import LocalCluster
-    from autograder import dependencies
+    from autograder.grading import dependencies
     rounds = []
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "batch"
-        count = build_throughput_batch(batch)
+        count = build_throughput_batch(Course.from_repo(data_size), batch)
         for index in range(repeat):
             executing = {}
             with time_spent_in(nbgrader.preprocessors.Execute, "preprocess", executing), \
@@ -274,7 +273,7 @@ def projection_row(source, worker_seconds, students=1000, notebooks=5, workers=5
 
 def numeric_rows(repeat):
     """Everything but grading: loss timings, data loading, notebook runs on small data."""
-    ns = solution_namespace("assignment1")
+    ns = solution_namespace(Course.from_repo(), "assignment1")
     print("Loading data ...", flush=True)
     dev = get_cifar10_splits(num_training=49000, num_validation=1000, num_test=1000, num_dev=500)
     rows = bench_naive_vs_vectorized(ns, dev, repeat)

@@ -1,19 +1,16 @@
 """Tests for coursekit.data: reading the official pickles, the .npy cache and the splits.
 
-All data is small and fake (tests/fake_cifar.py), written into tmp_path.
+All data is small and fake (tests/support/fake_cifar.py), written into tmp_path.
 """
 import pickle
-import sys
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # for fake_cifar, a helper module
-
-import fake_cifar  # noqa: E402
-from coursekit import cifar_setup, data  # noqa: E402
+from tests.support import fake_cifar
+from coursekit import cifar_setup, data
 
 N = 20  # images per fake batch
 

@@ -4,17 +4,17 @@ Used to test the grading mechanics (restored and overwritten test cells,
 timeouts, warnings, damaged files) on the real nbgrader path without paying
 for Assignment 1's data loading in every case.
 """
-from contextlib import contextmanager
+from pathlib import Path
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder import paths
+from autograder.course import Course
 from autograder.examples import perfect_notebook, released_notebook, with_cell_source, write_submission
 from autograder.release.release import release
 
 ASSIGNMENT = "toy"
+SECOND = "toy2"  # a copy of the toy assignment under another name (two graders at once)
 NOTEBOOK = "toy"
 
 
@@ -30,6 +30,9 @@ def test_cell(source, grade_id, points):
     cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": points,
                                  "grade_id": grade_id, "schema_version": 3}
     return cell
+
+
+test_cell.__test__ = False  # a cell builder, not a pytest test
 
 
 def toy_source_notebook():
@@ -49,41 +52,33 @@ def toy_source_notebook():
 
 
 def write_toy_solutions(solutions_dir, assignment_id=ASSIGNMENT):
-    folder = solutions_dir / assignment_id
+    folder = Path(solutions_dir) / assignment_id
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(toy_source_notebook(), str(folder / f"{NOTEBOOK}.ipynb"))
     return folder
 
 
-def point_paths_at(root, patch):
-    """Make the autograder read solutions, releases and references under `root`."""
-    patch.setattr(paths, "SOLUTIONS_DIR", root / "solutions")
-    patch.setattr(paths, "ASSIGNMENTS_DIR", root / "assignments")
-    patch.setattr(paths, "REFERENCES_DIR", root / "references")
-
-
-@contextmanager
-def toy_course(root, assignment_ids=(ASSIGNMENT,)):
-    """Point the autograder at released toy assignments under `root` for the block
-    (each a copy of the toy assignment under another name)."""
-    with course_paths(root):
-        for assignment_id in assignment_ids:
-            write_toy_solutions(root / "solutions", assignment_id)
-            release(assignment_id)
-        yield root
+def release_toy_course(root, assignment_ids=(ASSIGNMENT,)):
+    """Write the toy solutions (one copy per assignment id) under `root`, release them into
+    root/assignments, and return the course (Course.under(root))."""
+    course = Course.under(root)
+    for assignment_id in assignment_ids:
+        write_toy_solutions(course.solutions_dir, assignment_id)
+        release(course, assignment_id)
+    return course
 
 
 KINDS = ("perfect", "untouched", "wrong_mul", "infinite_loop", "not_json", "missing")
 EXPECTED_TOTALS = {"perfect": 5, "untouched": 0, "wrong_mul": 2, "infinite_loop": 3, "not_json": 0, "missing": 0}
 
 
-def write_toy_batch(batch, kinds=KINDS, assignment_id=ASSIGNMENT):
+def write_toy_batch(course, batch, kinds=KINDS, assignment_id=ASSIGNMENT):
     """A small mixed batch, one student per kind (student id = kind): perfect,
     untouched, a wrong answer, an infinite loop, a damaged file, no notebook."""
-    perfect = perfect_notebook(assignment_id, NOTEBOOK)
+    perfect = perfect_notebook(course, assignment_id, NOTEBOOK)
     notebooks = {
         "perfect": perfect,
-        "untouched": released_notebook(assignment_id, NOTEBOOK),
+        "untouched": released_notebook(course, assignment_id, NOTEBOOK),
         "wrong_mul": with_cell_source(perfect, "mul_code", "def mul(a, b):\n    return a + b"),
         "infinite_loop": with_cell_source(perfect, "add_code", "def add(a, b):\n    while True:\n        pass"),
         "not_json": perfect,
@@ -96,14 +91,3 @@ def write_toy_batch(batch, kinds=KINDS, assignment_id=ASSIGNMENT):
         if kind == "not_json":
             path.write_text(path.read_text()[:200])
     return list(kinds)
-
-
-@contextmanager
-def course_paths(root):
-    """Point the solutions, releases and references at folders under `root` for the block."""
-    patch = pytest.MonkeyPatch()
-    point_paths_at(root, patch)
-    try:
-        yield root
-    finally:
-        patch.undo()

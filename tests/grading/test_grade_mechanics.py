@@ -1,51 +1,28 @@
 """The grade path on a tiny assignment: every kind of damaged submission is
-graded or zeroed with a reason, and never costs other parts or students."""
+graded or zeroed with a reason, and never costs other parts or students
+(the batch: tests/grading/conftest.py, `toy_graded`)."""
 import csv
 import shutil
 import subprocess
 import sys
-import zipfile
 
 import pytest
 
-from autograder import paths
-from autograder.examples import (perfect_notebook, released_notebook, with_cell_source, without_cell,
-                                 write_submission)
-from autograder.grading.grader import grade
-from toy_assignment import ASSIGNMENT, NOTEBOOK
-
-pytestmark = pytest.mark.notebook
+from autograder.examples import perfect_notebook, write_submission
+from autograder.grading.batch import grade
+from tests.support.toy import ASSIGNMENT, NOTEBOOK
 
 
 @pytest.fixture(scope="module")
-def graded(toy_course):
-    batch = toy_course / "batch"
-    perfect = perfect_notebook(ASSIGNMENT, NOTEBOOK)
-    students = {
-        "perfect": perfect,
-        "untouched": released_notebook(ASSIGNMENT, NOTEBOOK),
-        "deleted_test": without_cell(perfect, "test_add"),
-        "edited_test": with_cell_source(with_cell_source(perfect, "mul_code", "def mul(a, b):\n    return 0"),
-                                        "test_mul", "pass  # nothing to see here"),
-        "infinite_loop": with_cell_source(perfect, "add_code", "def add(a, b):\n    while True:\n        pass"),
-    }
-    for student, nb in students.items():
-        write_submission(batch, student, ASSIGNMENT, NOTEBOOK, nb)
-    write_submission(batch, "renamed", ASSIGNMENT, NOTEBOOK, perfect).rename(
-        batch / "renamed" / ASSIGNMENT / "Untitled1.ipynb")
-    broken = write_submission(batch, "not_json", ASSIGNMENT, NOTEBOOK, perfect)
-    broken.write_text(broken.read_text()[:200])
-    (batch / "missing" / ASSIGNMENT).mkdir(parents=True)
-    (batch / "missing" / ASSIGNMENT / "notes.txt").write_text("I forgot the notebook.")
-    archive = toy_course / "batch.zip"
-    with zipfile.ZipFile(archive, "w") as z:
-        for path in batch.rglob("*.*"):
-            z.write(path, "export/" + str(path.relative_to(batch)))
-    output = toy_course / "graded"
-    reports = grade(archive, output, [ASSIGNMENT], cell_timeout=5)
-    with open(output / "grades.csv") as handle:
-        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
-    return {"reports": {r.student_id: r for r in reports}, "rows": rows, "output": output}
+def graded(toy_graded):
+    return toy_graded
+
+
+def test_grading_prints_the_summary_and_where_everything_is(graded):
+    printed = graded["printed"]
+    assert "Graded 8 student(s) on 2 part(s), 5 points in all." in printed
+    assert "Parts most often failed:" in printed and "Submissions with notes" in printed
+    assert "Grade table:" in printed and "Feedback:" in printed and "Summary:" in printed
 
 
 def scores(graded, student):
@@ -112,8 +89,8 @@ def test_gradebook_holds_the_scores(graded):
 
 
 def test_check_command_reports_each_part(toy_course, tmp_path):
-    perfect = write_submission(tmp_path, "me", ASSIGNMENT, NOTEBOOK, perfect_notebook(ASSIGNMENT, NOTEBOOK))
-    untouched = shutil.copy(paths.ASSIGNMENTS_DIR / ASSIGNMENT / f"{NOTEBOOK}.ipynb", tmp_path / "u.ipynb")
+    perfect = write_submission(tmp_path, "me", ASSIGNMENT, NOTEBOOK, perfect_notebook(toy_course, ASSIGNMENT, NOTEBOOK))
+    untouched = shutil.copy(toy_course.assignments_dir / ASSIGNMENT / f"{NOTEBOOK}.ipynb", tmp_path / "u.ipynb")
     run = lambda nb: subprocess.run([sys.executable, "-m", "autograder", "check", str(nb), "--timeout", "30"],
                                     capture_output=True, text=True)
     good, bad = run(perfect), run(untouched)
@@ -121,9 +98,9 @@ def test_check_command_reports_each_part(toy_course, tmp_path):
     assert bad.returncode == 1 and "[FAIL] mul (3 points): not implemented yet" in bad.stdout
 
 
-def test_two_worker_processes_give_identical_results(graded, toy_course):
-    output = toy_course / "graded_jobs2"
-    grade(toy_course / "batch.zip", output, [ASSIGNMENT], cell_timeout=5, jobs=2, quiet=True)
+def test_two_worker_processes_give_identical_results(graded, toy_course, tmp_path):
+    output = tmp_path / "graded_jobs2"
+    grade(toy_course, graded["root"] / "batch.zip", output, [ASSIGNMENT], cell_timeout=5, jobs=2, quiet=True)
     assert (output / "grades.csv").read_text() == (graded["output"] / "grades.csv").read_text()
     for page in (graded["output"] / "feedback").glob("*.html"):
         assert (output / "feedback" / page.name).read_text() == page.read_text(), page.name

@@ -1,13 +1,13 @@
 """The reliability group (`pytest -m reliability`): hostile and broken
 submissions graded through the real grader (nbgrader autograde).
 
-One batch of toy-assignment submissions (toy_assignment.py: parts add, 2
+One batch of toy-assignment submissions (tests/support/toy.py: parts add, 2
 points, and mul, 3 points) holds every case: infinite loops, a 50 GB and a
 6 GB allocation, output floods, a killed kernel, and the ways notebooks get
 damaged (copied, split and moved cells, changed grading metadata, older
 formats, JupyterLab 4 and VS Code files). Each must be graded correctly, or
 fail with a clear reason, without costing another part or another student.
-test_reliability_real.py checks the same on a real assignment.
+tests/course/test_reliability_real.py checks the same on a real assignment.
 """
 import csv
 import json
@@ -16,15 +16,16 @@ import random
 import nbformat
 import pytest
 
-from autograder import fault_examples as fx
+from autograder.examples import faults as fx
 from autograder.examples import perfect_notebook, with_cell_source, write_submission
-from autograder.grading.grader import Grader, grade
+from autograder.grading.batch import grade
+from autograder.grading.grader import Grader
 from autograder.kernel.limits import DEFAULT_MEMORY_LIMIT, Limits, parse_size
 from autograder.kernel.output_cap import DEFAULT_MAX_OUTPUT_CHARS, TRUNCATION_MARK
 from autograder.grading.results import MAX_MESSAGE_CHARS
-from toy_assignment import ASSIGNMENT, NOTEBOOK
+from tests.support.toy import ASSIGNMENT, NOTEBOOK
 
-pytestmark = [pytest.mark.reliability, pytest.mark.notebook]
+pytestmark = pytest.mark.reliability
 
 ADD = "def add(a, b):\n    return a + b"
 MUL = "def mul(a, b):\n    return a * b"
@@ -109,9 +110,9 @@ def write_case(batch, student, built):
 
 
 @pytest.fixture(scope="module")
-def batch(toy_course):
-    perfect = perfect_notebook(ASSIGNMENT, NOTEBOOK)
-    folder = toy_course / "reliability_batch"
+def batch(toy_course, tmp_path_factory):
+    perfect = perfect_notebook(toy_course, ASSIGNMENT, NOTEBOOK)
+    folder = tmp_path_factory.mktemp("reliability") / "batch"
     for student, (_, build, _, _) in CASES.items():
         write_case(folder, student, build(perfect))
     return folder
@@ -119,8 +120,8 @@ def batch(toy_course):
 
 @pytest.fixture(scope="module")
 def graded(batch, toy_course):
-    output = toy_course / "reliability_graded"
-    grade(batch, output, [ASSIGNMENT], cell_timeout=TIMEOUT, jobs=2, quiet=True)
+    output = batch.parent / "graded"
+    grade(toy_course, batch, output, [ASSIGNMENT], cell_timeout=TIMEOUT, jobs=2, quiet=True)
     with open(output / "grades.csv") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     return {"rows": rows, "output": output}
@@ -179,13 +180,13 @@ def test_memory_limit_option():
 DETERMINISM_CASES = ["flood_in_cell", "jupyterlab4_wrong_mul"]
 
 
-def test_grades_are_identical_over_five_runs_in_any_order(graded, batch, toy_course):
+def test_grades_are_identical_over_five_runs_in_any_order(graded, batch, toy_course, tmp_path):
     """The batch run (two workers) and four more runs, each in a shuffled order,
     in one gradebook: every part's score and message are the same every time."""
     def outcome(results, notes):
         return sorted((r.part, r.score, r.message) for r in results), sorted(notes)
 
-    grader = Grader(toy_course / "determinism", [ASSIGNMENT], TIMEOUT)
+    grader = Grader(toy_course, tmp_path / "determinism", [ASSIGNMENT], TIMEOUT)
     grader.prepare()
     submissions = [s for s in grader.submissions(batch) if s.student_id in DETERMINISM_CASES]
     first = {}

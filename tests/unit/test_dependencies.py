@@ -1,11 +1,13 @@
 """Which failed parts are re-graded with the reference in place of a failed dependency."""
 import pytest
 
-from autograder import paths
+from autograder.course import Course
 from autograder.cases import dependencies_for, parts_for
 from autograder.grading.dependencies import blamed_dependencies, dependency_cell
 from autograder.examples import solution_cells
 from autograder.grading.results import PartResult
+
+COURSE = Course.from_repo()
 
 
 def test_a_failed_dependency_is_blamed_only_for_attempted_dependents():
@@ -16,10 +18,10 @@ def test_a_failed_dependency_is_blamed_only_for_attempted_dependents():
     assert blamed_dependencies(results, depends_on, lambda part: part != "search") == {"sanity": ["loss"]}
 
 
-@pytest.mark.parametrize("assignment_id", [a for a in paths.assignment_ids() if dependencies_for(a)])
+@pytest.mark.parametrize("assignment_id", [a for a in COURSE.assignment_ids() if dependencies_for(a)])
 def test_every_dependency_names_a_solution_cell_of_the_source(assignment_id):
-    cells = {grade_id for notebook in paths.source_notebooks(assignment_id)
-             for grade_id in solution_cells(assignment_id, notebook.stem)}
+    cells = {grade_id for notebook in COURSE.source_notebooks(assignment_id)
+             for grade_id in solution_cells(COURSE, assignment_id, notebook.stem)}
     parts = parts_for(assignment_id)
     for dependent, dependencies in dependencies_for(assignment_id).items():
         for dependency in dependencies:

@@ -6,24 +6,21 @@ TEST_POSTGRES_URL (tests/with_postgres.sh). Without one these tests skip,
 except in CI (CI=true), where they fail."""
 import os
 import subprocess
-import sys
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from autograder.grading.grader import grade
-from batch_checks import finished_count, gradebook_totals
-from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, toy_course, write_toy_batch
-from toy_grader import TOY_GRADER, crash_then_resume
-
-pytestmark = pytest.mark.notebook
+from autograder.course import REPO_ROOT
+from autograder.grading.batch import grade
+from tests.support.batch_checks import finished_count, gradebook_totals
+from tests.support.toy import ASSIGNMENT, EXPECTED_TOTALS, SECOND, write_toy_batch
+from tests.support.toy_grader import crash_then_resume, toy_grader_command
 
 HOW_TO_RUN = ("no PostgreSQL server for the gradebook tests. `bash course.sh test` starts a private one when "
               "PostgreSQL is installed (Debian: apt-get install postgresql); or set TEST_POSTGRES_URL to a "
               "server where you may create databases, e.g. postgresql+psycopg2://user@127.0.0.1:5432/postgres")
 KINDS = ("missing", "perfect", "untouched", "wrong_mul")
-SECOND = "toy2"  # a copy of the toy assignment under another name
 
 
 @pytest.fixture(scope="module")
@@ -50,36 +47,35 @@ def database(server_url):
 
 
 @pytest.fixture(scope="module")
-def course(server_url, tmp_path_factory):
-    root = tmp_path_factory.mktemp("postgres")
-    with toy_course(root, (ASSIGNMENT, SECOND)):
-        for assignment_id in (ASSIGNMENT, SECOND):
-            write_toy_batch(root / "batch", KINDS, assignment_id)
-        yield root
+def batch(server_url, toy_course, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("postgres") / "batch"
+    for assignment_id in (ASSIGNMENT, SECOND):
+        write_toy_batch(toy_course, folder, KINDS, assignment_id)
+    return folder
 
 
 def expected_totals():
     return {s: EXPECTED_TOTALS[s] for s in KINDS}
 
 
-def test_full_grade_run_with_the_single_writer_on_postgres(course, database, tmp_path):
-    reports = grade(course / "batch", tmp_path / "out", [ASSIGNMENT], cell_timeout=5, db_url=database,
+def test_full_grade_run_with_the_single_writer_on_postgres(toy_course, batch, database, tmp_path):
+    reports = grade(toy_course, batch, tmp_path / "out", [ASSIGNMENT], cell_timeout=5, db_url=database,
                     quiet=True, jobs=2)
     assert {r.student_id: r.total for r in reports} == expected_totals()
     assert gradebook_totals(database, ASSIGNMENT) == (expected_totals(), len(KINDS))
     assert finished_count(database, ASSIGNMENT) == len(KINDS)
 
 
-def test_rerun_after_a_crash_on_postgres(course, database, tmp_path, counting_grader):
-    regraded = crash_then_resume(course, tmp_path / "out", database, counting_grader)
+def test_rerun_after_a_crash_on_postgres(toy_course, batch, database, tmp_path, counting_grader):
+    regraded = crash_then_resume(toy_course, batch, tmp_path / "out", database, counting_grader)
     assert regraded == ["untouched", "wrong_mul"]
     assert gradebook_totals(database, ASSIGNMENT) == (expected_totals(), len(KINDS))
     assert finished_count(database, ASSIGNMENT) == len(KINDS)
 
 
-def test_two_graders_at_once_on_different_assignments_lose_no_write(course, database, tmp_path):
-    graders = [subprocess.Popen([sys.executable, str(TOY_GRADER), str(course), str(course / "batch"),
-                                 str(tmp_path / assignment_id), assignment_id, "--db-url", database],
+def test_two_graders_at_once_on_different_assignments_lose_no_write(toy_course, batch, database, tmp_path):
+    graders = [subprocess.Popen(toy_grader_command(toy_course, batch, tmp_path / assignment_id, assignment_id,
+                                                   "--db-url", database), cwd=REPO_ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                for assignment_id in (ASSIGNMENT, SECOND)]
     logs = [grader.communicate()[0] for grader in graders]

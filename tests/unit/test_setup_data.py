@@ -1,6 +1,6 @@
 """Tests for setup_data.sh (coursekit/cifar_setup.py), run the way a user runs it.
 
-Every test works in tmp_path with a small fake archive (tests/fake_cifar.py); downloads
+Every test works in tmp_path with a small fake archive (tests/support/fake_cifar.py); downloads
 come from file:// URLs or an HTTP server on 127.0.0.1, never from the internet.
 """
 import http.server
@@ -14,12 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # for fake_cifar, a helper module
+from tests.support import fake_cifar
+from coursekit import data
 
-import fake_cifar  # noqa: E402
-from coursekit import data  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "setup_data.sh"
 OFFICIAL_MD5 = "c58f30108f718f92721af3b95e74349a"
 N = 20  # images per fake batch

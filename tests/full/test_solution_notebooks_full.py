@@ -1,15 +1,13 @@
-"""Every solution notebook executes headless and passes all its own tests,
-visible and hidden: on the reduced data size by default, and on full CIFAR-10
-in the `full` tier."""
+"""Every solution notebook executes headless and passes all its own tests, visible and
+hidden, on full CIFAR-10 (on the reduced data size: tests/course/test_solution_notebooks.py)."""
 import pytest
 
-from autograder import paths
-from autograder.grading.grader import kernel_settings
+from autograder.course import Course
+from autograder.kernel.kernel_env import kernel_settings
 from coursekit.check import part_verdicts, run_notebook
 
-pytestmark = pytest.mark.notebook
-
-SOURCES = [p for a in paths.assignment_ids() for p in paths.source_notebooks(a)]
+COURSE = Course.from_repo()
+SOURCES = [p for a in COURSE.assignment_ids() for p in COURSE.source_notebooks(a)]
 
 
 def errors_in(nb):
@@ -26,15 +24,6 @@ def run_at_size(path, size, monkeypatch):
     return run_notebook(path, timeout=1200)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
-def test_solution_notebook_passes_on_small_data(path, monkeypatch, requires_cifar):
-    nb = run_at_size(path, "small", monkeypatch)
-    assert errors_in(nb) == []
-    verdicts = part_verdicts(nb)
-    assert verdicts and all(passed for _, _, passed, _ in verdicts), verdicts
-
-
-@pytest.mark.full
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
 def test_solution_notebook_passes_on_full_cifar10(path, monkeypatch, requires_cifar):
     nb = run_at_size(path, "full", monkeypatch)

@@ -1,4 +1,4 @@
-"""A two-part assignment graded like the real ones (hidden cases in tests/cases/guarded.py,
+"""A two-part assignment graded like the real ones (hidden cases in tests/support/cases/guarded.py,
 references generated from the solution, verdicts outside the kernel), small enough to
 grade hostile submissions in seconds."""
 from pathlib import Path
@@ -7,7 +7,10 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.cases import add_cases_folder
-from toy_assignment import solution_cell, test_cell
+from autograder.course import Course
+from autograder.judging.references import write_references
+from autograder.release.release import release
+from tests.support.toy import solution_cell, test_cell
 
 ASSIGNMENT = "guarded"
 NOTEBOOK = "guarded"
@@ -41,3 +44,13 @@ def write_guarded_solutions(solutions_dir):
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(guarded_source_notebook(), str(folder / f"{NOTEBOOK}.ipynb"))
     return folder
+
+
+def release_guarded_course(root):
+    """The guarded assignment under `root`: solutions, references, release; returns the course."""
+    course = Course.under(root)
+    write_guarded_solutions(course.solutions_dir)
+    course.references_dir.mkdir(parents=True, exist_ok=True)
+    write_references(course, ASSIGNMENT)
+    release(course, ASSIGNMENT)
+    return course

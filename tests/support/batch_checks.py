@@ -2,7 +2,7 @@
 from nbgrader.api import Gradebook
 from sqlalchemy import create_engine, func, select
 
-from autograder.grading.journal import FINISHED
+from autograder.grading.gradebook import FINISHED
 
 
 def assert_same_grading(expected_dir, output_dir):

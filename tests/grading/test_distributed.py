@@ -1,6 +1,7 @@
 """`grade --cluster`: a real Dask scheduler and worker processes on 127.0.0.1
 grade the toy batch exactly as `--jobs 1` does, also when a worker is killed
-(SIGKILL) while it holds a submission."""
+(SIGKILL) while it holds a submission (one run checks both: every other submission
+goes the ordinary way)."""
 import os
 import signal
 from contextlib import contextmanager
@@ -9,11 +10,10 @@ from pathlib import Path
 import pytest
 from distributed import LocalCluster, WorkerPlugin
 
-from autograder.grading.grader import grade, kernel_environment
-from batch_checks import assert_same_grading, finished_count, gradebook_totals
-from toy_assignment import ASSIGNMENT, EXPECTED_TOTALS, toy_course, write_toy_batch
-
-pytestmark = pytest.mark.notebook
+from autograder.grading.batch import grade
+from autograder.kernel.kernel_env import kernel_environment
+from tests.support.batch_checks import assert_same_grading, finished_count, gradebook_totals
+from tests.support.toy import ASSIGNMENT, write_toy_batch
 
 CELL_TIMEOUT = 5
 
@@ -47,15 +47,6 @@ def process_is_gone(pid):
         return True
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("distributed")
-    with toy_course(root):
-        students = write_toy_batch(root / "batch")
-        grade(root / "batch", root / "jobs1", [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True)
-        yield root, students
-
-
 @contextmanager
 def local_cluster(workers):
     """A LocalCluster on 127.0.0.1; the MALLOC_TRIM_THRESHOLD_ its nanny leaves in this
@@ -72,31 +63,21 @@ def local_cluster(workers):
 
 
 @pytest.fixture(scope="module")
-def cluster(course):
+def cluster():
     with local_cluster(2) as local:
         yield local
 
 
-def test_cluster_grades_like_one_process(course, cluster):
-    root, students = course
-    output = root / "cluster"
-    grade(root / "batch", output, [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True,
-          cluster=cluster.scheduler_address)
-    assert_same_grading(root / "jobs1", output)
-    totals, rows = gradebook_totals(f"sqlite:///{output / 'gradebook.db'}", ASSIGNMENT)
-    assert rows == len(students) and totals == {s: EXPECTED_TOTALS[s] for s in students}
-
-
-def test_kernels_do_not_inherit_dask_memory_tuning(course):
+def test_kernels_do_not_inherit_dask_memory_tuning(toy_course, tmp_path):
     """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers and in the process that starts
     a LocalCluster; kernels that inherit it run numpy code 1.7x slower, so a worker drops it
     before it grades, and so does the kernel environment here (a fresh worker, so that no
     earlier test has graded there)."""
-    root, _ = course
-    write_toy_batch(root / "one_perfect", kinds=["perfect"])
+    root = tmp_path
+    write_toy_batch(toy_course, root / "one_perfect", kinds=["perfect"])
     with local_cluster(1) as fresh, fresh.get_client() as client:
         before = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
-        grade(root / "one_perfect", root / "cluster_env", [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True,
+        grade(toy_course, root / "one_perfect", root / "cluster_env", [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True,
               cluster=fresh.scheduler_address)
         after = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
         assert os.environ.get("MALLOC_TRIM_THRESHOLD_") == "65536"  # this process has it too, from the nanny
@@ -106,19 +87,23 @@ def test_kernels_do_not_inherit_dask_memory_tuning(course):
     assert set(after.values()) == {None} and for_kernels_here is None
 
 
-def test_killing_a_worker_mid_batch_loses_and_duplicates_nothing(course, cluster):
-    root, students = course
-    output, marker = root / "cluster_kill", root / "killed-worker-pid"
+def test_cluster_grades_like_one_process_even_when_a_worker_is_killed_mid_batch(toy_course, toy_graded, cluster,
+                                                                                tmp_path):
+    """The toy batch of tests/grading/conftest.py (8 students, one of them an infinite loop) on a
+    2-worker cluster, one worker SIGKILLed while it holds its second submission: grades.csv,
+    feedback and gradebook exactly as the one-process run's, each submission finished once."""
+    output, marker = tmp_path / "cluster", tmp_path / "killed-worker-pid"
     with cluster.get_client() as client:
         client.register_plugin(KillOnSecondTask(str(marker)), name="kill-on-second-task")
         try:
-            grade(root / "batch", output, [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True,
+            grade(toy_course, toy_graded["archive"], output, [ASSIGNMENT], cell_timeout=CELL_TIMEOUT, quiet=True,
                   cluster=cluster.scheduler_address)
         finally:
             client.unregister_worker_plugin("kill-on-second-task")
     assert process_is_gone(int(marker.read_text()))
-    assert_same_grading(root / "jobs1", output)
+    assert_same_grading(toy_graded["output"], output)
     db_url = f"sqlite:///{output / 'gradebook.db'}"
     totals, rows = gradebook_totals(db_url, ASSIGNMENT)
-    assert rows == len(students) == finished_count(db_url, ASSIGNMENT)
-    assert totals == gradebook_totals(f"sqlite:///{root / 'jobs1' / 'gradebook.db'}", ASSIGNMENT)[0]
+    assert rows == len(toy_graded["rows"]) == finished_count(db_url, ASSIGNMENT)
+    assert totals == gradebook_totals(f"sqlite:///{toy_graded['output'] / 'gradebook.db'}", ASSIGNMENT)[0]
+    assert totals == {s: float(row["total"]) for s, row in toy_graded["rows"].items()}

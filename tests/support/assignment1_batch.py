@@ -1,0 +1,95 @@
+"""The suite's one graded batch of real assignments (tests/conftest.py, `course_batch`):
+everything the demo, audit, untouched-release, reliability, forge and solution-notebook
+tests need, graded in a single `grade` call on the reduced data size.
+
+Students (each test looks up its own):
+- the demo's (autograder.demo.build_demo_batch): perfect, untouched, bug_<variant>,
+  edited_test_cell, deleted_test_cell, renamed_file, damaged_file (Assignment 1);
+- the audit's packed variant submissions of Assignment 1 (wrong-NN, correct-NN, as
+  autograder.audit.audit_assignment names them);
+- `untouched` also submits the untouched release of every other assignment, and
+  `solutions` the perfect notebook of every other assignment;
+- reliability_hostile: Assignment 1 saved by JupyterLab 4 with a copied answer cell, a
+  50 GB allocation and a 10 MB print flood;
+- forge_hostile: Assignment 1 with one hidden test disabled, trying to read instructor files.
+"""
+from pathlib import Path
+
+from autograder.audit import pack
+from autograder.catalog import variants_for
+from autograder.catalog.assignment1 import svm_naive
+from autograder.course import CATALOG_DIR
+from autograder.demo import build_demo_batch
+from autograder.examples import perfect_notebook, released_notebook, with_cell_source, with_variant, write_submission
+from autograder.examples import faults as fx
+from tests.support.attacks import A1_ATTACK, attack
+
+A1 = "assignment1"
+CELL_TIMEOUT = 300  # the audit's (the longest any of these tests used)
+RELIABILITY_HOSTILE = "reliability_hostile"
+FORGE_HOSTILE = "forge_hostile"
+OTHERS_PERFECT = "solutions"
+
+
+def audit_groups(assignment_id=A1):
+    """{student: variants} of the audit's packed submissions, named as audit_assignment names them."""
+    groups = pack(variants_for(assignment_id))
+    return {f"{group[0].kind}-{index:02d}": group for index, group in enumerate(groups, 1)}
+
+
+def write_audit_submissions(course, batch, assignment_id=A1):
+    groups = audit_groups(assignment_id)
+    for notebook_path in course.source_notebooks(assignment_id):
+        perfect = perfect_notebook(course, assignment_id, notebook_path.stem)
+        for name, group in groups.items():
+            nb = perfect
+            for variant in group:
+                nb = with_variant(nb, variant)
+            write_submission(batch, name, assignment_id, notebook_path.stem, nb)
+    return groups
+
+
+def reliability_hostile(course):
+    hostile = fx.with_statement_in_function(perfect_notebook(course, A1, "linear_classifiers"),
+                                            "svm_loss_naive_code", fx.MEMORY_HOG)
+    hostile = fx.with_prelude(hostile, "softmax_loss_naive_code", fx.OUTPUT_FLOOD)
+    return fx.as_jupyterlab4(fx.with_duplicated_cell(hostile, "regularization_penalty_code"))
+
+
+def forge_targets(course, output):
+    """The instructor files the forge attack tries to read."""
+    return [course.references_file(A1), course.source_notebooks(A1)[0], output / "gradebook.db",
+            CATALOG_DIR / "assignment1.py"]
+
+
+def forge_hostile(course, output):
+    source = attack(A1_ATTACK, TARGETS=forge_targets(course, output)) + "\nimport numpy as np\n" + svm_naive(n="1")
+    notebook = course.source_notebooks(A1)[0].stem
+    return with_cell_source(perfect_notebook(course, A1, notebook), "svm_loss_naive_code", source)
+
+
+def write_course_batch(course, batch, output):
+    """Write every submission; return {"demo": {student: what}, "audit": {student: variants}}."""
+    demo = build_demo_batch(course, batch)
+    audit = write_audit_submissions(course, batch)
+    for assignment_id in course.assignment_ids():
+        if assignment_id == A1:
+            continue
+        for source in course.source_notebooks(assignment_id):
+            write_submission(batch, "untouched", assignment_id, source.stem,
+                             released_notebook(course, assignment_id, source.stem))
+            write_submission(batch, OTHERS_PERFECT, assignment_id, source.stem,
+                             perfect_notebook(course, assignment_id, source.stem))
+    path = Path(batch) / RELIABILITY_HOSTILE / A1 / "linear_classifiers.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(reliability_hostile(course))
+    write_submission(batch, FORGE_HOSTILE, A1, course.source_notebooks(A1)[0].stem, forge_hostile(course, output))
+    return {"demo": demo, "audit": audit}
+
+
+def assignment_report(report, assignment_id=A1):
+    """The part of a StudentReport about one assignment (every student of the batch is graded
+    on every assignment; those who submitted nothing for one get its parts at zero)."""
+    from autograder.grading.results import StudentReport
+    return StudentReport(report.student_id, [p for p in report.parts if p.assignment_id == assignment_id],
+                         list(report.notes))

@@ -1,0 +1,40 @@
+"""The release refuses a source that would leak, before it probes anything (nbgrader
+generate_assignment only, no kernel); nothing is released then."""
+import nbformat
+import pytest
+
+from autograder.catalog import variants_for
+from autograder.course import REFERENCES_DIR, Course
+from autograder.judging.references import load_references
+from autograder.release.leak_check import reference_values
+from autograder.release.release import LeakError, release
+
+REPO = Course.from_repo()
+
+
+def course_with_extra_cell(tmp_path, text):
+    """A course whose assignment1 sources are the repository's plus a markdown cell `text`."""
+    course = Course(tmp_path / "solutions", tmp_path / "assignments", REFERENCES_DIR)
+    (course.solutions_dir / "assignment1").mkdir(parents=True)
+    for notebook in REPO.source_notebooks("assignment1"):
+        nb = nbformat.read(str(notebook), as_version=4)
+        nb.cells.append(nbformat.v4.new_markdown_cell(text))
+        nbformat.write(nb, str(course.solutions_dir / "assignment1" / notebook.name))
+    return course
+
+
+def test_release_refuses_a_reference_value_in_the_source(tmp_path):
+    value = reference_values(load_references(REPO, "assignment1"))[-1]
+    course = course_with_extra_cell(tmp_path, f"The loss should be {value!r}.")
+    with pytest.raises(LeakError, match="reference value"):
+        release(course, "assignment1", tmp_path / "released")
+    assert not (tmp_path / "released" / "assignment1").exists()
+    assert not (course.assignments_dir / "assignment1").exists()
+
+
+def test_release_refuses_a_catalogued_bug_description_in_the_source(tmp_path):
+    bug = next(v for v in variants_for("assignment1") if v.kind == "wrong")
+    course = course_with_extra_cell(tmp_path, f"A common bug: your code {bug.description}.")
+    with pytest.raises(LeakError, match=f"description of the catalogued bug {bug.name}"):
+        release(course, "assignment1")
+    assert not (course.assignments_dir / "assignment1").exists()
