@@ -19,6 +19,7 @@ where its part fails there, the message must name the bug (from the released
 known_bugs.json, autograder/release/fingerprints.py).
 """
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,19 +119,24 @@ def check_verdict(variant, verdicts):
     return CheckVerdict(variant, not passed, f"your code {variant.description}" in message, message)
 
 
-def audit_check(course, assignment_id, work_dir):
-    """Run `check` on the packed wrong variants of one assignment; return a CheckVerdict per variant.
+def audit_check(course, assignment_id, work_dir, jobs=1):
+    """Run `check` on the packed wrong variants of one assignment (`jobs` notebooks at a time);
+    return a CheckVerdict per variant.
 
     In a packed notebook a bug can also break a later part's visible tests (they
     may call the buggy function); a variant not named there is checked again alone.
     """
     wrong = [v for v in variants_for(assignment_id) if v.kind == "wrong"]
     notebooks = [p.stem for p in course.source_notebooks(assignment_id)]
+    packed = [(group, notebook_name, Path(work_dir) / f"packed-{index:02d}")
+              for index, group in enumerate(pack(wrong), 1) for notebook_name in notebooks]
+    # check_notebook runs on the reduced size; set it once around the threads too, so that one
+    # thread leaving its own kernel_environment never takes it from another one's kernel.
+    with kernel_environment("small"), ThreadPoolExecutor(jobs) as pool:
+        found_in = list(pool.map(lambda item: check_notebook(course, assignment_id, item[1], item[0], item[2]), packed))
     verdicts = {}
-    for index, group in enumerate(pack(wrong), 1):
-        for notebook_name in notebooks:
-            found = check_notebook(course, assignment_id, notebook_name, group, Path(work_dir) / f"packed-{index:02d}")
-            verdicts.update({v.name: check_verdict(v, found) for v in group if v.part in found})
+    for (group, _, _), found in zip(packed, found_in):
+        verdicts.update({v.name: check_verdict(v, found) for v in group if v.part in found})
     for variant in wrong:
         verdict = verdicts.get(variant.name)
         if verdict and verdict.fails_visible and not verdict.named:
@@ -179,7 +185,7 @@ def run_audit(course, assignment_ids=None, jobs=1, check=True):
         with tempfile.TemporaryDirectory(prefix=f"audit-{assignment_id}-") as tmp:
             verdicts += audit_assignment(course, assignment_id, tmp, jobs)
             if check:
-                check_verdicts[assignment_id] = audit_check(course, assignment_id, Path(tmp) / "check")
+                check_verdicts[assignment_id] = audit_check(course, assignment_id, Path(tmp) / "check", jobs)
     print_table(verdicts)
     if check:
         print()
