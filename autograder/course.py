@@ -6,7 +6,7 @@ reference numbers (one ``<assignment>.json`` each) and the data size its
 notebooks run on. ``Course.from_repo()`` is this repository's course; tests and
 workers build their own instead of changing anyone's globals.
 """
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -35,9 +35,6 @@ class Course:
         """A course whose three folders are solutions/, assignments/ and references/ under `root`."""
         root = Path(root)
         return cls(root / "solutions", root / "assignments", root / "references", data_size)
-
-    def with_data_size(self, data_size):
-        return replace(self, data_size=data_size)
 
     def assignment_ids(self):
         """Names of the assignments that have a source folder, sorted."""

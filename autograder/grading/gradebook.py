@@ -105,7 +105,8 @@ def record_decisions(db_url, submission, notebook, notebook_parts, revoked, give
         def grade(part):
             return gradebook.find_grade(grade_ids[part], notebook, submission.assignment_id, submission.student_id)
         for part in revoked:
-            grade(part).auto_score, grade(part).manual_score = 0.0, None
+            revoked_grade = grade(part)
+            revoked_grade.auto_score, revoked_grade.manual_score = 0.0, None
         for result in given_back:
             grade(result.part).manual_score = result.max_score
         gradebook.db.commit()
