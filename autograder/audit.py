@@ -2,7 +2,7 @@
 rejects and how many right answers it accepts, measured through the real
 `grade` path.
 
-Catalogued variants (autograder/catalog/<assignment>.py) are packed into
+Catalogued variants (autograder/catalog/<assignment>.toml) are packed into
 submissions: the perfect notebook with several variants in place of their cells,
 wrong and correct ones never mixed, and at most one variant per part and per cell
 in a submission. Every part is graded on its own (a part computed from another

@@ -1,7 +1,7 @@
 """Every assignment's hidden tests against its solutions and its catalog of
 bugs, without a notebook kernel: fast, and the first place a broken case shows up.
 An assignment takes part by having autograder/cases/<id>.py and
-autograder/catalog/<id>.py."""
+autograder/catalog/<id>.toml."""
 import nbformat
 import numpy as np
 import pytest

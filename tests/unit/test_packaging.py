@@ -58,12 +58,14 @@ def run_installed(venv, code, cwd):
                           capture_output=True, text=True)
 
 
-def test_the_wheel_holds_every_subpackage_and_the_reference_numbers(wheel):
+def test_the_wheel_holds_every_subpackage_the_reference_numbers_and_the_catalog_tables(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for package in ["autograder", *subpackages(), "coursekit"]:
         assert f"{package.replace('.', '/')}/__init__.py" in names, package
     for reference in sorted((REPO / "autograder" / "judging" / "references").glob("*.json")):
         assert f"autograder/judging/references/{reference.name}" in names
+    tables = sorted((REPO / "autograder" / "catalog").glob("*.toml"))
+    assert tables and all(f"autograder/catalog/{table.name}" in names for table in tables)
 
 
 def test_the_installed_wheel_runs_the_command_line_and_imports_every_subpackage(installed, tmp_path):
@@ -84,6 +86,16 @@ def test_the_installed_wheel_finds_its_reference_numbers(installed, tmp_path):
             "from autograder.judging.references import load_references\n"
             "course = Course(REFERENCES_DIR, REFERENCES_DIR, REFERENCES_DIR)\n"
             "print(len(load_references(course, 'assignment1')))\n")
+    run = run_installed(installed, code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 0
+
+
+def test_the_installed_wheel_reads_its_catalog(installed, tmp_path):
+    code = ("import autograder.catalog\n"
+            f"assert autograder.catalog.__file__.startswith({str(site_packages(installed))!r})\n"
+            "from autograder.catalog import variants_for\n"
+            "print(len(variants_for('assignment1')))\n")
     run = run_installed(installed, code, tmp_path)
     assert run.returncode == 0, run.stderr
     assert int(run.stdout) > 0
