@@ -16,6 +16,10 @@ from autograder.judging.references import load_references
 from autograder.catalog import variants_for
 
 
+# Files of a release the leak check reads as text (a catalog table is .toml).
+TEXT_SUFFIXES = (".py", ".txt", ".md", ".json", ".toml")
+
+
 class LeakError(Exception):
     """A released file would give away a solution, hidden test or reference value."""
 
@@ -44,7 +48,7 @@ def find_leaks(course, released_dir, assignment_id):
     for path in sorted(Path(released_dir).rglob("*")):
         if path.suffix == ".ipynb":
             leaks += notebook_leaks(path, references) + catalog_leaks(path, assignment_id)
-        elif path.is_file() and path.suffix in (".py", ".txt", ".md", ".json"):
+        elif path.is_file() and path.suffix in TEXT_SUFFIXES:
             text = path.read_text(errors="replace")
             leaks += [f"{path.name} contains '{m}'" for m in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS") if m in text]
             leaks += catalog_leaks(path, assignment_id)

@@ -170,7 +170,7 @@ def hostile(guarded_course, tmp_path_factory):
     source = course.solutions_dir / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     instructor_files = [course.references_file(ASSIGNMENT), source, course.solutions_dir,
                         course_root / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", output / "gradebook.db",
-                        course.references_dir, REFERENCES_DIR, CATALOG_DIR / "assignment1.py"]
+                        course.references_dir, REFERENCES_DIR, CATALOG_DIR, CATALOG_DIR / "assignment1.toml"]
     others = [course_root / "submitted" / "a_perfect" / ASSIGNMENT / f"{NOTEBOOK}.ipynb",
               course_root / "autograded" / "a_perfect" / ASSIGNMENT / f"{NOTEBOOK}.ipynb",
               batch / "a_perfect" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"]

@@ -59,7 +59,7 @@ def reliability_hostile(course):
 def forge_targets(course, output):
     """The instructor files the forge attack tries to read."""
     return [course.references_file(A1), course.source_notebooks(A1)[0], output / "gradebook.db",
-            CATALOG_DIR / "assignment1.py"]
+            CATALOG_DIR / "assignment1.py", CATALOG_DIR / "assignment1.toml"]
 
 
 def forge_hostile(course, output):

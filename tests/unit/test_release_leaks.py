@@ -1,10 +1,12 @@
 """The release refuses a source that would leak, before it probes anything (nbgrader
 generate_assignment only, no kernel); nothing is released then."""
+import shutil
+
 import nbformat
 import pytest
 
 from autograder.catalog import variants_for
-from autograder.course import REFERENCES_DIR, Course
+from autograder.course import CATALOG_DIR, REFERENCES_DIR, Course
 from autograder.judging.references import load_references
 from autograder.release.leak_check import reference_values
 from autograder.release.release import LeakError, release
@@ -38,3 +40,14 @@ def test_release_refuses_a_catalogued_bug_description_in_the_source(tmp_path):
     with pytest.raises(LeakError, match=f"description of the catalogued bug {bug.name}"):
         release(course, "assignment1")
     assert not (course.assignments_dir / "assignment1").exists()
+
+
+def test_release_refuses_a_catalog_table_among_the_sources(tmp_path):
+    """A copy of the catalog table left beside the source notebooks would be released with
+    them: the leak check reads it and refuses."""
+    course = course_with_extra_cell(tmp_path, "Notes.")
+    shutil.copy(CATALOG_DIR / "assignment1.toml", course.solutions_dir / "assignment1" / "variants.toml")
+    with pytest.raises(LeakError, match="variants.toml contains the description of the catalogued bug"):
+        release(course, "assignment1")
+    assert not (course.assignments_dir / "assignment1").exists()
+
