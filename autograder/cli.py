@@ -44,7 +44,7 @@ def cmd_grade(args):
 
 def cmd_check(args):
     from coursekit.check import main as check_main
-    return check_main([str(args.notebook), "--timeout", str(args.timeout)])
+    return check_main([str(args.notebook), "--timeout", str(args.timeout), "--data-size", args.data_size])
 
 
 def cmd_references(args):
@@ -100,6 +100,8 @@ def build_parser():
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")
     check.add_argument("notebook", type=Path)
     check.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    check.add_argument("--data-size", choices=["full", "small"], default="small",
+                       help="data size the notebook runs on (default small)")
     check.set_defaults(run=cmd_check)
 
     references = commands.add_parser("references", help="regenerate reference numbers from the solutions")
