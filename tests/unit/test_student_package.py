@@ -92,3 +92,15 @@ def test_the_loader_and_the_setup_use_the_same_folder(module, monkeypatch, tmp_p
     imported = importlib.import_module(module)
     folder = imported.default_data_dir() if module == "coursekit.data" else imported.parse_args([]).dest
     assert str(folder) == str(tmp_path)
+
+
+def test_the_course_map_opens_every_released_notebook_in_colab():
+    """One "Open in Colab" link per assignment, built from the one REPOSITORY constant."""
+    import re
+
+    from autograder.release.colab import colab_url
+    readme = (REPO_ROOT / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| ") and "Open in Colab" in line]
+    links = [re.search(r"\((https://colab\.research\.google\.com/[^)]+)\)", row).group(1) for row in rows]
+    assert links == [colab_url(a, p.stem) for a in COURSE.assignment_ids() for p in COURSE.source_notebooks(a)]
+    assert len(readme.splitlines()) <= 120
