@@ -5,6 +5,10 @@ import importlib
 import inspect
 import io
 import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
@@ -74,8 +78,10 @@ def test_the_answer_check_can_fail():
 
 
 def test_in_a_clone_the_files_are_the_repositorys(monkeypatch):
+    """Also in the grader's sandbox, which shows a kernel coursekit/ and datasets/ but not the
+    repository's other files: nothing but coursekit itself decides."""
     monkeypatch.delenv(locations.DATA_DIR_VAR, raising=False)
-    assert locations.checkout_root() == REPO_ROOT
+    assert not locations.is_student_package()
     assert locations.default_data_dir() == REPO_ROOT / "datasets"
     assert locations.released_dir() == REPO_ROOT / "assignments"
     assert locations.setup_command() == "bash setup_data.sh"
@@ -104,3 +110,32 @@ def test_the_course_map_opens_every_released_notebook_in_colab():
     links = [re.search(r"\((https://colab\.research\.google\.com/[^)]+)\)", row).group(1) for row in rows]
     assert links == [colab_url(a, p.stem) for a in COURSE.assignment_ids() for p in COURSE.source_notebooks(a)]
     assert len(readme.splitlines()) <= 120
+
+
+def copy_of_coursekit(folder):
+    shutil.copytree(REPO_ROOT / "coursekit", folder / "coursekit", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def reported_locations(folder, home):
+    """[data folder, released folder] as a copy of coursekit in `folder` reports them."""
+    code = "from coursekit import locations as l; print(l.default_data_dir()); print(l.released_dir())"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(folder), "HOME": str(home)}
+    run = subprocess.run([sys.executable, "-c", code], env=env, cwd=home.parent, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    return [Path(line) for line in run.stdout.split()]
+
+
+def test_a_kernel_that_sees_only_coursekit_and_datasets_finds_the_data(tmp_path):
+    """The grader's sandbox shows a kernel <repo>/coursekit and <repo>/datasets, not the rest
+    of the repository: coursekit alone decides where the data is."""
+    view = copy_of_coursekit(tmp_path / "view")
+    assert reported_locations(view, tmp_path / "home") == [view / "datasets", view / "assignments"]
+
+
+def test_the_student_package_keeps_the_data_in_the_users_cache(tmp_path):
+    site = copy_of_coursekit(tmp_path / "site-packages")
+    (site / "coursekit" / "released").mkdir()          # as in the student wheel
+    assert reported_locations(site, tmp_path / "home") == [
+        tmp_path / "home" / ".cache" / "dl-fundamentals-course" / "datasets", site / "coursekit" / "released"]
