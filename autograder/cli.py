@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder {release,grade,check,references,demo}`."""
+"""Command line: `python -m autograder {release,grade,check,references,demo,audit,gradescope}`."""
 import argparse
 import sys
 from pathlib import Path
@@ -13,6 +13,7 @@ DESCRIPTION = """Release, grade and check the course's notebooks with nbgrader.
   references [ASSIGNMENT]  regenerate the hidden tests' reference numbers from the solutions
   demo                     build example submissions and grade them end to end
   audit [ASSIGNMENT]       grade every catalogued variant: wrong ones rejected, right ones accepted
+  gradescope ASSIGNMENT    build a Gradescope autograder zip that grades with the same grader
 """
 
 
@@ -44,7 +45,7 @@ def cmd_grade(args):
 
 def cmd_check(args):
     from coursekit.check import main as check_main
-    return check_main([str(args.notebook), "--timeout", str(args.timeout)])
+    return check_main([str(args.notebook), "--timeout", str(args.timeout), "--data-size", args.data_size])
 
 
 def cmd_references(args):
@@ -65,6 +66,19 @@ def cmd_demo(args):
 def cmd_audit(args):
     from autograder.audit import run_audit
     return 0 if run_audit(Course.from_repo(args.data_size), args.assignments, args.jobs, check=not args.no_check) else 1
+
+
+def cmd_gradescope(args):
+    from autograder.gradescope.build import build
+    course = Course.from_repo()
+    if args.assignment not in course.assignment_ids():
+        print(f"No assignment {args.assignment!r}; the course has {', '.join(course.assignment_ids())}.", file=sys.stderr)
+        return 2
+    output = args.output or REPO_ROOT / "grading_output" / f"gradescope-{args.assignment}.zip"
+    path = build(course, args.assignment, output, args.data_size, args.timeout)
+    print(f"Wrote {path}: upload it as the autograder of a Gradescope programming assignment "
+          "(Ubuntu 24.04 base image; see docs/instructors.md).")
+    return 0
 
 
 def build_parser():
@@ -100,6 +114,8 @@ def build_parser():
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")
     check.add_argument("notebook", type=Path)
     check.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    check.add_argument("--data-size", choices=["full", "small"], default="small",
+                       help="data size the notebook runs on (default small)")
     check.set_defaults(run=cmd_check)
 
     references = commands.add_parser("references", help="regenerate reference numbers from the solutions")
@@ -119,6 +135,14 @@ def build_parser():
     audit.add_argument("--no-check", action="store_true",
                        help="skip the student-side audit (each wrong variant through `check`, named or not)")
     audit.set_defaults(run=cmd_audit)
+
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder zip for one assignment")
+    gradescope.add_argument("assignment", metavar="ASSIGNMENT")
+    gradescope.add_argument("--output", type=Path, help="the zip (default: grading_output/gradescope-ASSIGNMENT.zip)")
+    gradescope.add_argument("--data-size", choices=["full", "small"], default="small",
+                            help="data size submissions run on at Gradescope (default small)")
+    gradescope.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (default 600)")
+    gradescope.set_defaults(run=cmd_gradescope)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""Set up CIFAR-10 once: ``bash setup_data.sh [--archive PATH] [--url URL] [--dest DIR]``.
+"""Set up CIFAR-10 once: ``bash setup_data.sh [--archive PATH] [--url URL] [--dest DIR]`` in a
+clone of the course, ``python -m coursekit.cifar_setup [...]`` with the student package.
 
 Steps (each one leaves either its finished result or nothing):
 
@@ -16,7 +17,7 @@ Running it again when everything is there prints "CIFAR-10 already set up in ...
 stops at once. Leftovers of an interrupted run are removed and the work is redone.
 
 Settings: ``--url`` / ``$CIFAR10_URL`` (download address), ``--dest`` / ``$CIFAR10_DIR``
-(data folder, default ``<repo>/datasets``), ``--md5`` / ``$CIFAR10_MD5`` (expected md5 of a
+(data folder, default: coursekit/locations.py), ``--md5`` / ``$CIFAR10_MD5`` (expected md5 of a
 download; only for tests and private mirrors). Uses the standard library and numpy only;
 numpy is imported only after the "already set up" check, so that check stays fast.
 """
@@ -26,6 +27,8 @@ import re
 import shutil
 import sys
 from pathlib import Path
+
+from coursekit.locations import default_data_dir, setup_command
 
 OFFICIAL_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 OFFICIAL_MD5 = "c58f30108f718f92721af3b95e74349a"
@@ -42,7 +45,7 @@ TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
 BATCH_FILES = TRAIN_BATCHES + ("test_batch", "batches.meta")
 OPTIONAL_FILES = ("readme.html",)  # in the official archive; copied when present
 
-REPO_DIR = Path(__file__).resolve().parent.parent
+SETUP_COMMAND = setup_command()  # `bash setup_data.sh` in a clone, else `python -m coursekit.cifar_setup`
 
 # Temp names: ".<final name>.<kind>-<pid>", e.g. ".cifar10_cache.tmp-1234".
 TEMP_NAME = re.compile(
@@ -52,7 +55,7 @@ TEMP_NAME = re.compile(
 
 OFFLINE_HINT = (
     "If this machine has no internet access, copy the archive onto it another way and run "
-    "`bash setup_data.sh --archive /path/to/cifar-10-python.tar.gz` (on machines without "
+    f"`{SETUP_COMMAND} --archive /path/to/cifar-10-python.tar.gz` (on machines without "
     "internet, ../shared/data/README.md explains how to build that archive from a local copy)."
 )
 
@@ -244,7 +247,7 @@ def download(url, dest, expected_md5):
                 f"The CIFAR-10 download from {url} has a bad checksum: expected md5 {expected_md5}, "
                 f"got {md5} ({received} bytes). The file is damaged or not the CIFAR-10 python "
                 f"archive, so it was deleted. Run the command again, or use "
-                f"`bash setup_data.sh --archive /path/to/cifar-10-python.tar.gz`."
+                f"`{SETUP_COMMAND} --archive /path/to/cifar-10-python.tar.gz`."
             )
         final = dest / ARCHIVE_NAME
         os.replace(part, final)
@@ -275,7 +278,7 @@ def use_local_archive(path, expected_md5):
     if not path.is_file():
         raise SetupError(
             f"No archive found at {path}. Give the path of a cifar-10-python.tar.gz file, e.g. "
-            "`bash setup_data.sh --archive /path/to/cifar-10-python.tar.gz` (relative paths "
+            f"`{SETUP_COMMAND} --archive /path/to/cifar-10-python.tar.gz` (relative paths "
             "are taken from the folder you run the command in)."
         )
     print(f"Using the local archive {path}; computing its md5 ...", flush=True)
@@ -455,7 +458,7 @@ def set_up(dest, archive_arg, url, expected_md5):
 def parse_args(argv):
     """Parse the command line (see the module docstring)."""
     parser = argparse.ArgumentParser(
-        prog="bash setup_data.sh",
+        prog=SETUP_COMMAND,
         description="Download (or unpack a local copy of) CIFAR-10 and build its fast cache.",
     )
     source = parser.add_mutually_exclusive_group()
@@ -464,8 +467,9 @@ def parse_args(argv):
     source.add_argument("--url", default=os.environ.get("CIFAR10_URL") or OFFICIAL_URL,
                         help="download address (default: $CIFAR10_URL or the official site)")
     parser.add_argument("--dest", metavar="DIR",
-                        default=os.environ.get("CIFAR10_DIR") or str(REPO_DIR / "datasets"),
-                        help="data folder (default: $CIFAR10_DIR or <repo>/datasets)")
+                        default=str(default_data_dir()),
+                        help="data folder (default: $CIFAR10_DIR, else <repo>/datasets in a clone "
+                             "of the course, else ~/.cache/dl-fundamentals-course/datasets)")
     parser.add_argument("--md5", default=os.environ.get("CIFAR10_MD5") or OFFICIAL_MD5,
                         help="expected md5 of the archive (default: the official one; "
                              "for tests and private mirrors)")

@@ -1,7 +1,8 @@
 """Load CIFAR-10 for the notebooks (numpy only).
 
-The data is set up once by ``bash setup_data.sh`` (see ``datasets/README.md``). It then
-lives in two forms inside the data directory:
+The data is set up once by ``bash setup_data.sh`` in a clone, or ``python -m coursekit.cifar_setup``
+with the student package (see ``datasets/README.md``). It then lives in two forms inside the
+data directory (``default_data_dir()``, coursekit/locations.py):
 
 - ``cifar-10-batches-py/``: the six official python pickles (``data_batch_1..5``,
   ``test_batch``) and ``batches.meta``;
@@ -15,11 +16,12 @@ indexing ``CLASS_NAMES``. ``get_cifar10_splits`` turns them into the flattened,
 mean-subtracted ``(N, D)`` matrices the assignments use (CS231n convention).
 """
 import json
-import os
 import pickle
 from pathlib import Path
 
 import numpy as np
+
+from coursekit.locations import default_data_dir, setup_command
 
 CLASS_NAMES = ["airplane", "automobile", "bird", "cat", "deer",
                "dog", "frog", "horse", "ship", "truck"]
@@ -50,14 +52,6 @@ _ALLOWED_PICKLE_GLOBALS = {
     ("__builtin__", "bytes"),  # how python 3 writes b"" into a protocol-2 pickle
     ("builtins", "bytes"),
 }
-
-
-def default_data_dir():
-    """Return the data directory (a ``Path``): ``$CIFAR10_DIR`` if set, else ``<repo>/datasets``."""
-    env = os.environ.get("CIFAR10_DIR")
-    if env:
-        return Path(env).expanduser()
-    return Path(__file__).resolve().parent.parent / "datasets"
 
 
 class _NumpyOnlyUnpickler(pickle.Unpickler):
@@ -94,7 +88,7 @@ def batch_entry(record, key, path):
                 return record[candidate]
     raise ValueError(
         f"{path} is not a CIFAR-10 batch: it has no {key!r} entry. "
-        "Run `bash setup_data.sh` again to rebuild the data folder."
+        f"Run `{setup_command()}` again to rebuild the data folder."
     )
 
 
@@ -215,8 +209,8 @@ def load_cifar10(data_dir=None, use_cache=True):
         return load_cifar10_pickles(batches_dir)
     raise FileNotFoundError(
         f"CIFAR-10 was not found in {data_dir} (looked for {CACHE_DIRNAME}/ and {BATCHES_DIRNAME}/). "
-        "Set it up once from the repository root with `bash setup_data.sh` (downloads it), or "
-        "`bash setup_data.sh --archive /path/to/cifar-10-python.tar.gz` on a machine without "
+        f"Set it up once with `{setup_command()}` (downloads it), or "
+        f"`{setup_command()} --archive /path/to/cifar-10-python.tar.gz` on a machine without "
         "internet (see datasets/README.md). If the data lives elsewhere, pass data_dir= or set "
         "the CIFAR10_DIR environment variable."
     )

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from coursekit.locations import released_dir
+
 FILE_NAME = "known_bugs.json"
 FORMAT = 1
 SIGNIFICANT_STEPS = 10_000   # values are kept as multiples of (largest |value|) / 10,000
-RELEASED_DIR = Path(__file__).resolve().parents[1] / "assignments"
 
 
 def value_material(name, actual):
@@ -72,9 +73,10 @@ def unseal(material, sealed):
 
 
 def table_files():
-    """known_bugs.json beside the notebook (the working folder) and in every released assignment."""
+    """known_bugs.json beside the notebook (the working folder) and of every released assignment
+    (coursekit/locations.py: in the student package, or in a clone's assignments/)."""
     here = Path(os.getcwd()) / FILE_NAME
-    return [here] * here.is_file() + sorted(RELEASED_DIR.glob(f"*/{FILE_NAME}"))
+    return [here] * here.is_file() + sorted(released_dir().glob(f"*/{FILE_NAME}"))
 
 
 def _read_table(path):

@@ -106,6 +106,13 @@ def toy_course(tmp_path_factory):
     assert folder_digest(root) == before, "a test wrote into the shared toy course: copy it first"
 
 
+@pytest.fixture(scope="session")
+def wheels(tmp_path_factory):
+    """The course's wheel and the student package's, built once (tests/support/wheels.py)."""
+    from tests.support.wheels import build_wheels
+    return build_wheels(tmp_path_factory.mktemp("wheels"))
+
+
 # --- The real assignments --------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,18 @@
 """`python -m autograder release`: solutions/ -> assignments/ through nbgrader.
 
 nbgrader generate_assignment writes the student version into a temporary
-folder, and the catalogued bugs' fingerprints on the visible tests are added
-(known_bugs.json, autograder/release/fingerprints.py); only when the leak check finds
-nothing does it replace assignments/.
+folder; the Colab setup cell goes first in each notebook (colab.py), the
+catalogued bugs' fingerprints on the visible tests are added (known_bugs.json,
+fingerprints.py) and the manifest that `check` and `submit` read (manifest.json,
+manifest.py); only when the leak check finds nothing does it replace assignments/.
 """
 import shutil
 import tempfile
 from pathlib import Path
 
+from autograder.release.colab import add_setup_cell
 from autograder.release.fingerprints import write_known_bugs
+from autograder.release.manifest import write_manifest
 from autograder.release.leak_check import notebook_leaks
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.judging.references import load_references
@@ -72,8 +75,10 @@ def release(course, assignment_id, target_root=None):
     target = Path(target_root or course.assignments_dir) / assignment_id
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         released = generate_release(course, assignment_id, tmp)
+        add_setup_cell(released)
         refuse_leaks(course, released, assignment_id)   # before the slower probing of the visible tests
         write_known_bugs(course, assignment_id, released)
+        write_manifest(assignment_id, released)
         refuse_leaks(course, released, assignment_id)
         staged = target.with_name(f".{assignment_id}.new")
         shutil.rmtree(staged, ignore_errors=True)

@@ -95,7 +95,7 @@ def test_check_command_reports_each_part(toy_course, tmp_path):
                                     capture_output=True, text=True)
     good, bad = run(perfect), run(untouched)
     assert good.returncode == 0 and "[PASS] add (2 points)" in good.stdout and "2 of 2 parts pass" in good.stdout
-    assert bad.returncode == 1 and "[FAIL] mul (3 points): not implemented yet" in bad.stdout
+    assert bad.returncode == 1 and "[FAIL] mul (3 points) [" in bad.stdout and "s]: not implemented yet" in bad.stdout
 
 
 def test_two_worker_processes_give_identical_results(graded, toy_course, tmp_path):

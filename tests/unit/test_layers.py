@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 LAYERS = [
     ["autograder.__main__"],
     ["autograder.cli"],
-    ["autograder.demo", "autograder.audit"],
+    ["autograder.demo", "autograder.audit", "autograder.gradescope"],
     ["autograder.grading", "autograder.release"],
     ["autograder.reports", "autograder.hidden"],
     ["autograder.judging", "autograder.kernel"],

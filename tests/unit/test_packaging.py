@@ -1,4 +1,8 @@
-"""The autograder installs from a wheel, not only from this checkout (pyproject.toml lists every subpackage)."""
+"""The autograder installs from a wheel, not only from this checkout (pyproject.toml lists every
+subpackage); the student package (student/) holds coursekit and the release's student files,
+nothing of the instructor's side, and asks for versions Colab and a current JupyterLab have.
+Installing the student package in a fresh venv and running `check` from it:
+tests/course/test_student_kit.py."""
 import importlib
 import pkgutil
 import shutil
@@ -10,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import autograder
+from tests.support.wheels import pinned_versions
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,17 +24,9 @@ def subpackages():
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    """A wheel built from a copy of the packages (setuptools writes build/ where it builds)."""
-    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
-    shutil.copy(REPO / "pyproject.toml", source)
-    for package in ("autograder", "coursekit"):
-        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
-    # --no-build-isolation: setuptools and wheel come from this environment (no index needed).
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                    "--wheel-dir", str(out), str(source)], check=True, capture_output=True, text=True)
-    [path] = out.glob("*.whl")
-    return path
+def wheel(wheels):
+    """The course's wheel (autograder and coursekit), built once per run (tests/conftest.py)."""
+    return wheels["course"]
 
 
 def site_packages(venv):
@@ -102,3 +99,60 @@ def test_a_subpackage_left_out_of_the_wheel_is_noticed(installed, tmp_path):
     shutil.rmtree(site_packages(broken) / "autograder" / "catalog")
     run = run_installed(broken, "import importlib; importlib.import_module('autograder.catalog.assignment1')", tmp_path)
     assert run.returncode != 0 and "No module named 'autograder.catalog'" in run.stderr
+
+
+# --- The student package ----------------------------------------------------------------------
+
+# What Google Colab has installed (checked 2026-12; Python 3.12) and what a current JupyterLab
+# install brings: the student package must take them as they are.
+COLAB = {"python": "3.12", "numpy": "2.0.2", "matplotlib": "3.10.0", "nbformat": "5.10.4",
+         "nbclient": "0.10.2", "ipykernel": "6.17.1"}
+
+
+def wheel_metadata(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return archive.read(name).decode()
+
+
+def requirements(metadata):
+    from packaging.requirements import Requirement
+    return {Requirement(line.split(":", 1)[1].strip()).name: Requirement(line.split(":", 1)[1].strip())
+            for line in metadata.splitlines() if line.startswith("Requires-Dist:")}
+
+
+def test_the_student_wheel_holds_coursekit_and_the_released_files_and_nothing_else(wheels):
+    import coursekit
+    names = {n for n in zipfile.ZipFile(wheels["student"]).namelist() if ".dist-info/" not in n}
+    modules = {f"coursekit/{m.name}.py" for m in pkgutil.iter_modules(coursekit.__path__)}
+    released = {f"coursekit/released/{p.relative_to(REPO / 'assignments')}"
+                for pattern in ("*/known_bugs.json", "*/manifest.json")
+                for p in (REPO / "assignments").glob(pattern)}
+    assert len(released) == 2 * len(list((REPO / "assignments").iterdir()))
+    assert names == {"coursekit/__init__.py"} | modules | released
+
+
+def test_the_student_wheel_carries_the_committed_release_files(wheels):
+    with zipfile.ZipFile(wheels["student"]) as archive:
+        for name in archive.namelist():
+            if name.startswith("coursekit/released/"):
+                path = REPO / "assignments" / name.removeprefix("coursekit/released/")
+                assert archive.read(name) == path.read_bytes(), name
+
+
+def test_the_student_package_asks_for_what_colab_and_the_course_have(wheels):
+    metadata = wheel_metadata(wheels["student"])
+    wanted = requirements(metadata)
+    assert set(wanted) == {"numpy", "matplotlib", "nbformat", "nbclient", "ipykernel"}
+    pins = pinned_versions()
+    for name, requirement in wanted.items():
+        assert requirement.specifier.contains(COLAB[name]), f"{name} {requirement.specifier} refuses Colab's {COLAB[name]}"
+        assert requirement.specifier.contains(pins[name]), f"{name} {requirement.specifier} refuses the pinned {pins[name]}"
+    from packaging.specifiers import SpecifierSet
+    [python] = [line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Python:")]
+    assert SpecifierSet(python).contains(COLAB["python"]) and SpecifierSet(python).contains("3.11")
+
+
+def test_the_version_check_can_fail():
+    from packaging.requirements import Requirement
+    assert not Requirement("numpy>=2.1").specifier.contains(COLAB["numpy"])

@@ -3,18 +3,17 @@
 Every test works in tmp_path with a small fake archive (tests/support/fake_cifar.py); downloads
 come from file:// URLs or an HTTP server on 127.0.0.1, never from the internet.
 """
-import http.server
 import os
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.support import fake_cifar
+from tests.support.local_http import serving
 from coursekit import data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,41 +69,11 @@ def assert_clean_failure(result):
 
 # ------------------------------------------------------------------------- an HTTP server
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    """Serves ``self.server.routes``: path -> (body, Content-Length to announce)."""
-
-    def do_GET(self):
-        route = self.server.routes.get(self.path)
-        if route is None:
-            self.send_error(404, "Not Found")
-            return
-        body, length = route
-        self.send_response(200)
-        self.send_header("Content-Type", "application/gzip")
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def http_server():
     """An HTTP server on 127.0.0.1 (free port) in a thread; returns (server, base URL)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.routes = {}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving() as served:
+        yield served
 
 
 def closed_port():
