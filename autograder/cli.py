@@ -32,14 +32,17 @@ def cmd_release(args):
 
 def cmd_grade(args):
     from autograder.grading.batch import grade
+    from autograder.grading.intake import IntakeLimits
     from autograder.kernel.limits import Limits, check_memory_limit, parse_size
     try:
         limits = Limits(check_memory_limit(parse_size(args.memory_limit)), args.max_output)
     except ValueError as error:
         print(f"--memory-limit: {error}", file=sys.stderr)
         return 2
+    intake = IntakeLimits(max_notebook_bytes=parse_size(args.max_notebook_size),
+                          max_unpacked_bytes=parse_size(args.max_batch_size))
     grade(Course.from_repo(args.data_size), args.submissions, args.output, args.assignment, args.timeout,
-          args.db_url, jobs=args.jobs, cluster=args.cluster, force=args.force, limits=limits)
+          args.db_url, jobs=args.jobs, cluster=args.cluster, force=args.force, limits=limits, intake=intake)
     return 0
 
 
@@ -109,6 +112,12 @@ def build_parser():
                        help="address space each notebook's kernel may use, e.g. 4G or 1500M (default 4G)")
     grade.add_argument("--max-output", type=int, default=50_000,
                        help="characters of output kept per cell; the rest is cut with a note (default 50000)")
+    grade.add_argument("--max-notebook-size", default="25M",
+                       help="a submitted notebook (or any file in a zip of submissions) larger than this is "
+                            "not graded, with the reason (default 25M)")
+    grade.add_argument("--max-batch-size", default="16G",
+                       help="a zip of submissions unpacks to at most this much; members past it are skipped "
+                            "with a note (default 16G)")
     grade.set_defaults(run=cmd_grade)
 
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")

@@ -11,9 +11,12 @@ Per run:
    (cluster.py, --cluster); each is marked finished in the journal;
 4. write grades.csv, one HTML feedback file per student and a summary (reports/).
 """
+import sys
+
 from autograder.grading.cluster import grade_on_cluster
 from autograder.grading.gradebook import add_students, schema_lock
 from autograder.grading.grader import DEFAULT_CELL_TIMEOUT, Grader
+from autograder.grading.intake import IntakeLimits
 from autograder.grading.journal import Journal
 from autograder.grading.progress import progress
 from autograder.grading.results import StudentReport
@@ -64,9 +67,17 @@ def student_reports(submissions, outcomes):
     return list(reports.values())
 
 
-def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=False):
+def report_intake(notes, out=None):
+    """Print what intake skipped or refused, with the reasons (even when quiet: nothing is dropped unsaid)."""
+    if notes:
+        print(f"Not graded from this batch ({len(notes)}):", *(f"  {note}" for note in notes), sep="\n",
+              file=out or sys.stderr)
+
+
+def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=False, intake=IntakeLimits()):
     """Grade every submission in a folder or zip; return the StudentReports."""
-    submissions = grader.submissions(batch_path)
+    submissions, notes = grader.read_batch(batch_path, intake)
+    report_intake(notes)
     warn_if_off()
     with kernel_environment(grader.course.data_size):
         journal = open_gradebook(grader, submissions)
@@ -85,11 +96,11 @@ def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=Fal
 
 
 def grade(course, batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
-          quiet=False, jobs=1, cluster=None, force=False, limits=None):
+          quiet=False, jobs=1, cluster=None, force=False, limits=None, intake=IntakeLimits()):
     """Grade a batch of `course` (at course.data_size), write grades.csv and feedback/, print a
-    summary; return the reports."""
+    summary; return the reports. limits: kernel.limits.Limits; intake: intake.IntakeLimits."""
     grader = Grader(course, output_dir, assignment_ids, cell_timeout, db_url, limits)
-    reports = grade_batch(grader, batch_path, jobs, quiet, cluster, force)
+    reports = grade_batch(grader, batch_path, jobs, quiet, cluster, force, intake)
     columns = [(a, part, points) for a in grader.assignment_ids
                for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]
     csv_path = write_grades_csv(reports, columns, grader.output_dir / "grades.csv")

@@ -21,7 +21,7 @@ from autograder.cases.records import clear_records
 from autograder.grading.dependencies import count_bugs_once
 from autograder.grading.failures import failure_reason, notebook_notes
 from autograder.grading.gradebook import gradebook_scores, record_decisions, record_scores, with_driver
-from autograder.grading.intake import collect_submissions, open_batch
+from autograder.grading.intake import IntakeLimits, collect_submissions, open_batch
 from autograder.grading.notebook_repair import NotebookDamaged, repair_file
 from autograder.grading.preprocessors import StderrIsNotFailure
 from autograder.grading.results import assignment_parts, graded_results, zero_results
@@ -70,10 +70,17 @@ class Grader:
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
             raise_on_failure(self.api.generate_assignment(assignment_id), "generate_assignment")
 
+    def read_batch(self, batch_path, limits=IntakeLimits()):
+        """(the batch's submissions, in a fixed order (student, then assignment), notes on what
+        intake skipped or refused and why)."""
+        batch_root, notes = open_batch(batch_path, self.output_dir, self.assignment_ids, limits)
+        submissions, refused = collect_submissions(batch_root, {a: list(self.parts[a]) for a in self.assignment_ids},
+                                                   limits)
+        return submissions, notes + refused
+
     def submissions(self, batch_path):
         """The batch's submissions, in a fixed order (student, then assignment)."""
-        batch_root = open_batch(batch_path, self.output_dir, self.assignment_ids)
-        return collect_submissions(batch_root, {a: list(self.parts[a]) for a in self.assignment_ids})
+        return self.read_batch(batch_path)[0]
 
     def stage(self, submission):
         """Put a submission's gradable notebooks, repaired (notebook_repair.py), where
@@ -89,6 +96,10 @@ class Grader:
                 notes += repair_file(path, target / f"{name}.ipynb", released)
             except NotebookDamaged as error:
                 submission.problems[name] = str(error)
+            except RecursionError:
+                submission.problems[name] = f"{path.name} could not be read as a notebook: it is nested too deeply."
+            except Exception as error:  # whatever goes wrong with one notebook costs only that notebook
+                submission.problems[name] = f"{path.name} could not be repaired: {type(error).__name__}: {error}"
         return notes
 
     def graded_path(self, submission, notebook):

@@ -4,6 +4,15 @@ import statistics
 from collections import Counter
 
 MAX_NOTE_CHARS = 160
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text):
+    """`text` as a CSV cell that no spreadsheet runs as a formula: prefixed with ' when it starts
+    with = + - @, a tab or a carriage return. For every text cell (not the numbers we format)."""
+    text = str(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def column_name(assignment_id, part):
@@ -22,12 +31,13 @@ def write_grades_csv(reports, columns, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id"] + [column_name(a, part) for a, part, _ in columns]
+        writer.writerow(["student_id"] + [spreadsheet_text(column_name(a, part)) for a, part, _ in columns]
                         + ["total", "max_total", "notes"])
         for report in sorted(reports, key=lambda r: r.student_id):
             scores = {(p.assignment_id, p.part): p.score for p in report.parts}
-            writer.writerow([report.student_id] + [f"{scores.get((a, part), 0.0):g}" for a, part, _ in columns]
-                            + [f"{report.total:g}", f"{report.max_total:g}", notes_cell(report)])
+            writer.writerow([spreadsheet_text(report.student_id)]
+                            + [f"{scores.get((a, part), 0.0):g}" for a, part, _ in columns]
+                            + [f"{report.total:g}", f"{report.max_total:g}", spreadsheet_text(notes_cell(report))])
     return path
 
 
@@ -39,12 +49,13 @@ def write_canvas_csv(reports, columns, path):
     possible = {a: sum(points for b, _, points in columns if b == a) for a in assignments}
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + assignments)
+        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+                        + [spreadsheet_text(a) for a in assignments])
         writer.writerow(["Points Possible", "", "", "", ""] + [f"{possible[a]:g}" for a in assignments])
         for report in sorted(reports, key=lambda r: r.student_id):
             totals = {a: sum(p.score for p in report.parts if p.assignment_id == a) for a in assignments}
-            writer.writerow([report.student_id, "", report.student_id, report.student_id, ""]
-                            + [f"{totals[a]:g}" for a in assignments])
+            student = spreadsheet_text(report.student_id)
+            writer.writerow([student, "", student, student, ""] + [f"{totals[a]:g}" for a in assignments])
     return path
 
 
