@@ -35,7 +35,8 @@ def cmd_grade(args):
     from autograder.grading.intake import IntakeLimits
     from autograder.kernel.limits import Limits, check_memory_limit, parse_size
     try:
-        limits = Limits(check_memory_limit(parse_size(args.memory_limit)), args.max_output)
+        limits = Limits(check_memory_limit(parse_size(args.memory_limit)), args.max_output,
+                        parse_size(args.max_notebook_output))
     except ValueError as error:
         print(f"--memory-limit: {error}", file=sys.stderr)
         return 2
@@ -112,6 +113,9 @@ def build_parser():
                        help="address space each notebook's kernel may use, e.g. 4G or 1500M (default 4G)")
     grade.add_argument("--max-output", type=int, default=50_000,
                        help="characters of output kept per cell; the rest is cut with a note (default 50000)")
+    grade.add_argument("--max-notebook-output", default="20M",
+                       help="characters of output kept in a whole graded notebook, however they arrive "
+                            "(prints, displays and their updates); the rest is dropped with a note (default 20M)")
     grade.add_argument("--max-notebook-size", default="25M",
                        help="a submitted notebook (or any file in a zip of submissions) larger than this is "
                             "not graded, with the reason (default 25M)")

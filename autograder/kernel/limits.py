@@ -23,7 +23,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from autograder.kernel.output_cap import DEFAULT_MAX_OUTPUT_CHARS, OutputCap
+from autograder.kernel.output_cap import DEFAULT_MAX_NOTEBOOK_OUTPUT_CHARS, DEFAULT_MAX_OUTPUT_CHARS, OutputCap
 
 GB = 2 ** 30
 DEFAULT_MEMORY_LIMIT = 4 * GB
@@ -110,6 +110,8 @@ class GuardedExecute(OutputCap, Execute):
     """
     memory_limit = Integer(DEFAULT_MEMORY_LIMIT, help="address-space limit of each kernel, in bytes").tag(config=True)
     max_output_chars = Integer(DEFAULT_MAX_OUTPUT_CHARS, help="output characters kept per cell").tag(config=True)
+    max_notebook_output_chars = Integer(DEFAULT_MAX_NOTEBOOK_OUTPUT_CHARS,
+                                        help="output characters kept in the whole notebook").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +126,7 @@ class GuardedExecute(OutputCap, Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self.restarts = 0
+        self.start_notebook()
         try:
             return super().preprocess(nb, resources, km)
         except RuntimeError as error:
@@ -157,10 +160,12 @@ class GuardedExecute(OutputCap, Execute):
         self.create_kernel_manager()
         self.start_new_kernel()
         self.start_new_kernel_client()
+        kept = self._notebook_total.kept  # the replay's outputs are thrown away: they cost no room
         for earlier_index, earlier in enumerate(self.nb.cells[:index]):
             if earlier.cell_type == "code" and not died_here(earlier):
                 self.start_cell()
                 self.execute_cell(copy.deepcopy(earlier), earlier_index, store_history=True)
+        self._notebook_total.kept = kept
 
 
 class LimitedNotebookClient(OutputCap, NotebookClient):
@@ -171,7 +176,9 @@ class LimitedNotebookClient(OutputCap, NotebookClient):
         super().__init__(nb, kernel_manager_class=kernel_manager_with_limit(limits.memory_limit, kernel_manager_class),
                          **kwargs)
         self.max_output_chars = limits.max_output_chars
+        self.max_notebook_output_chars = limits.max_notebook_output_chars
         self.cap_kernel_output()
+        self.start_notebook()
         self.start_cell()
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
@@ -186,11 +193,13 @@ class Limits:
     """What one submission may use while it is graded."""
     memory_limit: int = DEFAULT_MEMORY_LIMIT   # bytes of address space per kernel
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS  # output characters kept per cell
+    max_notebook_output_chars: int = DEFAULT_MAX_NOTEBOOK_OUTPUT_CHARS  # output characters kept per notebook
 
     def configure(self, config):
         """Put these limits into an nbgrader config that autogrades with GuardedExecute."""
         config.GuardedExecute.memory_limit = self.memory_limit
         config.GuardedExecute.max_output_chars = self.max_output_chars
+        config.GuardedExecute.max_notebook_output_chars = self.max_notebook_output_chars
         # One rule for output size: ours, in characters. nbgrader's line limit
         # would otherwise also drop our note saying how much was left out.
         config.LimitOutput.max_lines = -1

@@ -8,6 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_output
 
+from nbclient import NotebookClient
+
 from autograder.kernel.output_cap import (DEFAULT_MAX_OUTPUT_CHARS, KERNEL_OUTPUT_CAP, TRUNCATION_MARK, OutputBudget,
                                           OutputCap, kernel_output_cap, output_chars, truncated, truncation_note)
 
@@ -19,7 +21,7 @@ def stream(text):
 def test_output_chars_counts_text_and_rich_data_apart():
     assert output_chars(stream("abc")) == (3, 0)
     error = new_output("error", ename="ValueError", evalue="12345", traceback=["ab", "cde"])
-    assert output_chars(error) == (10, 0)
+    assert output_chars(error) == (20, 0)
     display = new_output("display_data", data={"text/plain": "xy", "image/png": "A" * 100})
     assert output_chars(display) == (2, 100)
 
@@ -156,3 +158,94 @@ def test_a_stream_exactly_at_the_limit_is_kept_whole(limit):
     budget = OutputBudget(limit)
     output = stream("x" * limit)
     assert budget.admit(output) and output.text == "x" * limit and budget.omitted == 0
+
+
+# --- The whole notebook, through nbclient's own message handling (no kernel needed) -----------
+
+def message(msg_type, content, parent="cell"):
+    return {"msg_type": msg_type, "header": {"msg_type": msg_type}, "parent_header": {"msg_id": parent},
+            "content": content, "metadata": {}}
+
+
+def display(text, display_id=None, msg_type="display_data", metadata=None):
+    return message(msg_type, {"data": {"text/plain": text}, "metadata": metadata or {},
+                              "transient": {"display_id": display_id} if display_id else {}})
+
+
+class CappedClient(OutputCap, NotebookClient):
+    """nbclient's real NotebookClient (its process_message, output, clear_output and display-id
+    bookkeeping) with the cap; messages are fed by hand."""
+
+    def __init__(self, nb, per_cell, per_notebook):
+        super().__init__(nb)
+        self.max_output_chars, self.max_notebook_output_chars = per_cell, per_notebook
+        self.reset_execution_trackers()
+        self.start_notebook()
+
+    def run_cell(self, index, messages):
+        self.start_cell()
+        self.clear_before_next_output = False
+        cell = self.nb.cells[index]
+        for msg in messages:
+            self.process_message(msg, cell, index)
+        self.finish_cell(cell)
+        return cell
+
+
+def notebook_of(cells):
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("...") for _ in range(cells)])
+
+
+def kept_chars(nb):
+    return sum(sum(output_chars(o)) for cell in nb.cells for o in cell.outputs
+               if TRUNCATION_MARK not in str(o.get("text", "")) + str(o.get("data", "")))
+
+
+def test_the_notebook_total_caps_what_every_cell_may_keep():
+    nb = notebook_of(3)
+    client = CappedClient(nb, per_cell=100, per_notebook=150)
+    client.run_cell(0, [message("stream", {"name": "stdout", "text": "a" * 100})])
+    client.run_cell(1, [message("stream", {"name": "stdout", "text": "b" * 100})])
+    cell = client.run_cell(2, [message("stream", {"name": "stdout", "text": "c" * 100})])
+    assert kept_chars(nb) == 150 and nb.cells[1].outputs[0].text == "b" * 50
+    assert cell.outputs == [truncation_note(100)]
+
+
+def test_clearing_output_again_and_again_does_not_reset_the_notebook_total():
+    nb = notebook_of(1)
+    client = CappedClient(nb, per_cell=100, per_notebook=1000)
+    flood = []
+    for _ in range(50):  # 50 x 100 characters, each cleared before the next: 5,000 admitted if it reset
+        flood += [message("stream", {"name": "stdout", "text": "x" * 100}), message("clear_output", {"wait": True})]
+    client.run_cell(0, flood + [message("stream", {"name": "stdout", "text": "last"})])
+    assert client._notebook_total.kept <= 1000
+    assert nb.cells[0].outputs[-1] == truncation_note(4 + 40 * 100)
+
+
+def test_a_display_shown_many_times_cannot_be_updated_past_the_caps():
+    """200 outputs share one display_id, then one update of 2 MB: each would hold the 2 MB (400 MB)."""
+    nb = notebook_of(2)
+    client = CappedClient(nb, per_cell=DEFAULT_MAX_OUTPUT_CHARS, per_notebook=20_000_000)
+    client.run_cell(0, [display("small", "d1") for _ in range(200)])
+    assert len(nb.cells[0].outputs) == 200
+    client.run_cell(1, [display("u" * 2_000_000, "d1", "update_display_data")])
+    assert {o.data["text/plain"] for o in nb.cells[0].outputs} == {
+        f"{TRUNCATION_MARK} a display update was dropped by the grader]"}
+    assert len(nbformat.writes(nb)) < 100_000
+    assert TRUNCATION_MARK in nb.cells[1].outputs[-1].text  # the cell that sent it says so
+    client.run_cell(1, [display("ok", "d1", "update_display_data")])  # a small update still arrives
+    assert {o.data["text/plain"] for o in nb.cells[0].outputs} == {"ok"}
+    assert client._notebook_total.kept >= 200 * 2
+
+
+def test_metadata_counts_and_widget_messages_are_ignored():
+    nb = notebook_of(1)
+    client = CappedClient(nb, per_cell=100, per_notebook=10_000)
+    cell = client.run_cell(0, [
+        display("x", metadata={"padding": "m" * 100_000}),
+        message("comm_open", {"comm_id": "c1", "target_name": "jupyter.widget",
+                              "data": {"state": {"value": "w" * 100_000}, "buffer_paths": []}}),
+        message("comm_msg", {"comm_id": "c1", "data": {"method": "update", "state": {"value": "w" * 100_000}}}),
+    ])
+    assert cell.outputs == [truncation_note(1 + len('{"padding": ""}') + 100_000)]
+    assert client.widget_state == {} and len(nbformat.writes(nb)) < 10_000
