@@ -29,13 +29,11 @@ from autograder.reports.summary_page import write_summary_pages
 
 
 def grade_and_mark(grader, journal, submission):
-    """Grade one submission and mark it finished in the journal. An unexpected error costs only
-    this submission, which stays unfinished so that a rerun tries it again."""
-    try:
-        results, notes = grader.grade_submission(submission)
-    except Exception as error:
-        return grader.unexpected_failure(submission, error)
-    journal.mark(submission, results, notes)
+    """Grade one submission and mark it finished in the journal, unless it could not be graded
+    (it then stays unfinished, so that a rerun grades it)."""
+    results, notes, graded = grader.grade_or_not(submission)
+    if graded:
+        journal.mark(submission, results, notes)
     return results, notes
 
 

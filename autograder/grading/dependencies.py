@@ -15,8 +15,8 @@ from autograder.cases import dependencies_for, parts_for
 from autograder.cases.records import clear_records, records_dir
 from autograder.examples import released_notebook, solution_cells
 from autograder.judging.verdicts import record_verdict
-from autograder.kernel.limits import Limits, LimitedNotebookClient
-from autograder.kernel.sandbox import SandboxedKernelManager, remove_unsafe_files
+from autograder.kernel.execute import LimitedNotebookClient
+from autograder.kernel.sandbox import SandboxSetupError, remove_unsafe_files
 from coursekit.cells import is_test_cell, nbgrader_meta, part_name, cell_verdict
 
 
@@ -57,21 +57,23 @@ def dependency_cell(parts, part):
     return parts[part].cell if part in parts else f"{part}_code"
 
 
-def execute(nb, working_dir, cell_timeout, limits):
-    """Run notebook node `nb` in a fresh sandboxed kernel under the grading limits; return it."""
-    LimitedNotebookClient(nb, limits, kernel_manager_class=SandboxedKernelManager, timeout=cell_timeout,
-                          allow_errors=True, interrupt_on_timeout=True, kernel_name="python3",
+def execute(nb, working_dir, session, budget):
+    """Run notebook node `nb` in a fresh sandboxed kernel under the session's limits and the
+    notebook's time budget; return it."""
+    LimitedNotebookClient(nb, session.limits, budget, timeout=session.cell_timeout, allow_errors=True,
+                          interrupt_on_timeout=True, kernel_name="python3",
                           resources={"metadata": {"path": str(working_dir)}}).execute()
     return nb
 
 
-def recheck(course, assignment_id, notebook, graded_path, blamed, cell_timeout, limits=Limits()):
-    """Run the repaired notebook; return {dependent part: passed} for the blamed parts."""
+def recheck(course, assignment_id, notebook, graded_path, blamed, session):
+    """Run the repaired notebook; return {dependent part: passed} for the blamed parts.
+    session: the submission's kernel.execute.GradingSession (limits, and this notebook's budget)."""
     parts = parts_for(assignment_id)
     references = solution_cells(course, assignment_id, notebook)
     to_replace = {dependency_cell(parts, d) for deps in blamed.values() for d in deps}
     nb = run_in_sandbox(repaired_notebook(graded_path, {cell: references[cell] for cell in to_replace}),
-                        graded_path.parent, cell_timeout, limits)
+                        graded_path.parent, session, session.budget(graded_path))
     if nb is None:
         return {part: False for part in blamed}
     verdicts = {part_name(c): cell_verdict(c)[0] for c in nb.cells if is_test_cell(c)}
@@ -80,21 +82,24 @@ def recheck(course, assignment_id, notebook, graded_path, blamed, cell_timeout, 
             for part in blamed}
 
 
-def run_in_sandbox(nb, working_dir, cell_timeout, limits, attempts=2):
-    """Execute `nb` in a sandboxed kernel (like autograde's); None if the kernel dies twice,
-    since a rerun that cannot run must cost the student nothing more and never stop the batch."""
+def run_in_sandbox(nb, working_dir, session, budget, attempts=2):
+    """Execute `nb` in a sandboxed kernel (like autograde's); None if the kernel dies twice or the
+    notebook's time budget is used up, since a rerun that cannot run must cost the student nothing
+    more and never stop the batch."""
     for _ in range(attempts):
+        if budget.expired():
+            break
         clear_records(working_dir)
         try:
-            return execute(nbformat.from_dict(nb), working_dir, cell_timeout, limits)
-        except RuntimeError:  # nbclient's "Kernel died before replying to kernel_info", DeadKernelError
+            return execute(nbformat.from_dict(nb), working_dir, session, budget)
+        except (RuntimeError, SandboxSetupError):  # "Kernel died before replying to kernel_info", DeadKernelError
             continue
         finally:
             remove_unsafe_files(working_dir)
     return None
 
 
-def count_bugs_once(course, assignment_id, notebook, results, graded_path, cell_timeout, limits):
+def count_bugs_once(course, assignment_id, notebook, results, graded_path, session):
     """Give back the points of parts that failed only because a dependency did: update those
     results in place; return the parts given back (the gradebook records them as manual scores)."""
     depends_on = dependencies_for(assignment_id)
@@ -104,7 +109,7 @@ def count_bugs_once(course, assignment_id, notebook, results, graded_path, cell_
     blamed = blamed_dependencies(results, depends_on, attempted)
     if not blamed:
         return []
-    passed = recheck(course, assignment_id, notebook, graded_path, blamed, cell_timeout, limits)
+    passed = recheck(course, assignment_id, notebook, graded_path, blamed, session)
     given_back = []
     for result in results:
         if passed.get(result.part):

@@ -5,7 +5,7 @@ import re
 
 import nbformat
 
-from autograder.kernel.limits import died_here
+from autograder.kernel.execute import died_here, stopped_here
 from autograder.kernel.output_cap import TRUNCATION_MARK
 from coursekit.cells import is_test_cell
 
@@ -51,6 +51,9 @@ def notebook_notes(graded_path):
     if cut:
         notes.append(f"{graded_path.name}: the output of {cut} cell(s) was longer than the grader keeps; it was "
                      "truncated (this costs no points).")
+    stopped = next((reason for cell in code if (reason := stopped_here(cell))), None)
+    if stopped:
+        notes.append(f"{graded_path.name}: {stopped}. The parts in those cells lost their points.")
     for cell in code:
         if died_here(cell) and not is_test_cell(cell):
             first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""

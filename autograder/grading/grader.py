@@ -24,26 +24,31 @@ from autograder.grading.gradebook import gradebook_scores, record_decisions, rec
 from autograder.grading.intake import IntakeLimits, collect_submissions, open_batch
 from autograder.grading.notebook_repair import NotebookDamaged, repair_file
 from autograder.grading.preprocessors import StderrIsNotFailure
-from autograder.grading.results import assignment_parts, graded_results, zero_results
+from autograder.grading.results import assignment_parts, graded_results, not_graded_results, zero_results
 from autograder.judging.verdicts import judged_results
-from autograder.kernel.limits import GuardedExecute, Limits
-from autograder.kernel.sandbox import RemoveUnsafeFiles, SandboxedKernelManager
+from autograder.kernel.execute import GradingSession, guarded_execute
+from autograder.kernel.limits import Limits
+from autograder.kernel.sandbox import RemoveUnsafeFiles
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 
 DEFAULT_CELL_TIMEOUT = 600
 
 
-def autograde_config(course_root, db_url, cell_timeout, limits=Limits()):
+class NotGraded(Exception):
+    """The grading machine, not the submission, failed (a kernel that could not start, a sandbox
+    that could not be set up): the submission is tried again, else reported as not graded."""
+
+
+def autograde_config(course_root, db_url, session):
+    """nbgrader's config for autograding under `session` (a kernel.execute.GradingSession)."""
     config = course_config(course_root, db_url)
-    config.Execute.timeout = cell_timeout
+    config.Execute.timeout = session.cell_timeout
     config.Execute.interrupt_on_timeout = True
     config.OverwriteCells.add_missing_cells = True
     config.Autograde.autograde_preprocessors = [
-        GuardedExecute, RemoveUnsafeFiles, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor,
+        guarded_execute(session), RemoveUnsafeFiles, StderrIsNotFailure, IgnorePattern, ClearMetadataPreprocessor,
         LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-    # GuardedExecute builds its memory-limited kernel manager on this one (the sandbox's).
-    config.Execute.kernel_manager_class = SandboxedKernelManager
-    return limits.configure(config)
+    return session.limits.configure(config)
 
 
 class Grader:
@@ -58,7 +63,8 @@ class Grader:
         self.db_url = with_driver(db_url) if db_url else f"sqlite:///{self.output_dir / 'gradebook.db'}"
         self.cell_timeout = cell_timeout
         self.limits = limits or Limits()
-        self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, cell_timeout, self.limits))
+        self.session = GradingSession(self.limits, cell_timeout)
+        self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, self.session))
         self.parts = {a: assignment_parts(course, a) for a in self.assignment_ids}
 
     def prepare(self):
@@ -125,6 +131,8 @@ class Grader:
             record_scores(self.db_url, submission, self.parts[submission.assignment_id], {})
             return None, notes
         outcome = self.api.autograde(submission.assignment_id, submission.student_id)
+        if self.session.infrastructure_failures:
+            raise NotGraded(self.session.infrastructure_failures[0])
         return (None if outcome["success"] else f"grading failed: {failure_reason(outcome)}"), notes
 
     def judge_notebook(self, submission, notebook, notebook_parts):
@@ -134,13 +142,14 @@ class Grader:
                                         self.scores(submission, notebook))
         revoked = judged_results(self.course, submission.assignment_id, results, graded.parent)
         notes += notebook_notes(graded)
-        given_back = count_bugs_once(self.course, submission.assignment_id, notebook, results, graded,
-                                     self.cell_timeout, self.limits)
+        given_back = count_bugs_once(self.course, submission.assignment_id, notebook, results, graded, self.session)
         record_decisions(self.db_url, submission, notebook, notebook_parts, revoked, given_back)
         return results, notes
 
     def grade_submission(self, submission):
-        """Autograde one submission; return (part results, notes)."""
+        """Autograde one submission; return (part results, notes). Raises NotGraded when the grading
+        machine failed."""
+        self.session.start_submission()
         failure, notes = self.run(submission)
         results = []
         for notebook, notebook_parts in self.parts[submission.assignment_id].items():
@@ -155,9 +164,23 @@ class Grader:
             notes += part_notes
         return results, notes
 
-    def unexpected_failure(self, submission, error):
-        """Zero results for a submission whose grading raised: it costs this submission, not the batch."""
-        reason = f"grading failed: {type(error).__name__}: {error}"
+    def grade_or_not(self, submission, attempts=2):
+        """(part results, notes, graded): grade_submission(), tried again when the grading machine
+        fails. If it keeps failing, or on an unexpected error, the results say "not graded" (it costs
+        only this submission, and nothing: a rerun grades it)."""
+        for _ in range(attempts):
+            try:
+                return *self.grade_submission(submission), True
+            except NotGraded as error:
+                reason = str(error)
+            except Exception as error:
+                reason = f"the grader failed ({type(error).__name__}: {error})"
+                break
+        return *self.not_graded(submission, reason), False
+
+    def not_graded(self, submission, reason):
+        """Results of a submission that could not be graded: it costs this submission nothing and the
+        batch nothing; it is not marked finished, so a rerun grades it."""
         results = [r for parts in self.parts[submission.assignment_id].values()
-                   for r in zero_results(submission.assignment_id, parts, reason)]
-        return results, [f"{submission.assignment_id}: {reason}"]
+                   for r in not_graded_results(submission.assignment_id, parts, reason)]
+        return results, [f"{submission.assignment_id}: {results[0].message}" if results else reason]

@@ -18,10 +18,11 @@ class PartResult:
     score: float
     max_score: float
     message: str
+    graded: bool = True  # False: the grading machine failed (not the submission); a rerun grades it
 
     @property
     def passed(self):
-        return self.score >= self.max_score > 0
+        return self.graded and self.score >= self.max_score > 0
 
 
 @dataclass
@@ -30,6 +31,10 @@ class StudentReport:
     student_id: str
     parts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+
+    @property
+    def graded(self):
+        return all(p.graded for p in self.parts)
 
     @property
     def total(self):
@@ -54,6 +59,16 @@ def assignment_parts(course, assignment_id):
 
 def zero_results(assignment_id, parts, reason):
     return [PartResult(assignment_id, part, 0.0, points, reason) for part, _, points in parts]
+
+
+NOT_GRADED = ("not graded: {reason}. This is a problem of the grading machine, not of the submission: run the "
+              "same grade command again to grade it.")
+
+
+def not_graded_results(assignment_id, parts, reason):
+    """Results of parts that could not be graded (not 0: blank in grades.csv, and graded by a rerun)."""
+    return [PartResult(assignment_id, part, 0.0, points, NOT_GRADED.format(reason=reason), graded=False)
+            for part, _, points in parts]
 
 
 def graded_results(assignment_id, parts, autograded_path, scores):

@@ -17,7 +17,6 @@ from pathlib import Path
 from autograder.grading.gradebook import record_scores
 from autograder.grading.grader import Grader
 from autograder.grading.progress import progress
-from autograder.grading.results import zero_results
 from autograder.kernel.kernel_env import set_kernel_environment
 
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
@@ -32,7 +31,7 @@ class Outcome:
     notes: list
     scores: dict = field(default_factory=dict)     # notebook -> {grade_id: (auto, manual)}
     notebooks: dict = field(default_factory=dict)  # notebook -> graded notebook text
-    finished: bool = True  # False when the worker crashed: a rerun grades it again
+    finished: bool = True  # False when it could not be graded (a worker crashed, ...): a rerun grades it
 
 
 def start_worker(work_root, course, assignment_ids, cell_timeout, limits=None):
@@ -60,8 +59,10 @@ def start_pool_worker(*args):
 
 def grade_one(submission):
     """Grade one submission in this worker; return an Outcome."""
-    results, notes = _worker.grade_submission(submission)
-    outcome = Outcome(results, notes)
+    results, notes, graded = _worker.grade_or_not(submission)
+    outcome = Outcome(results, notes, finished=graded)
+    if not graded:
+        return outcome
     for notebook in _worker.parts[submission.assignment_id]:
         path = _worker.graded_path(submission, notebook)
         if notebook in submission.notebooks and path.exists():
@@ -71,22 +72,23 @@ def grade_one(submission):
 
 
 def record(grader, journal, submission, outcome):
-    """Write one worker's outcome into the parent's course folder and gradebook: the
-    scores and (unless the worker crashed) the journal's finished mark in one transaction."""
+    """Write one worker's outcome into the parent's course folder and gradebook: the scores and the
+    journal's finished mark in one transaction. A submission that could not be graded leaves both
+    untouched (a rerun grades it)."""
+    if not outcome.finished:
+        return
     for notebook, text in outcome.notebooks.items():
         path = grader.graded_path(submission, notebook)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     mark = lambda session: journal.write(session, submission, outcome.results, outcome.notes)
-    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores,
-                  mark if outcome.finished else None)
+    record_scores(grader.db_url, submission, grader.parts[submission.assignment_id], outcome.scores, mark)
 
 
 def failed_outcome(submission, grader, error):
-    reason = f"grading failed in a worker process: {type(error).__name__}: {error}"
-    results = [r for parts in grader.parts[submission.assignment_id].values()
-               for r in zero_results(submission.assignment_id, parts, reason)]
-    return Outcome(results, [f"{submission.assignment_id}: {reason}"], finished=False)
+    """The Outcome of a submission whose worker died or failed: not graded."""
+    reason = f"the worker process grading it failed ({type(error).__name__}: {error})"
+    return Outcome(*grader.not_graded(submission, reason), finished=False)
 
 
 def grade_in_workers(grader, journal, submissions, jobs, quiet):

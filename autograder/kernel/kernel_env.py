@@ -1,8 +1,14 @@
-"""The environment of the kernels the grader starts (they inherit the grader's)."""
+"""The environment of the kernels the grader starts: the settings below, and of the grader's own
+environment only the names on an allowlist (sandbox.py passes nothing else)."""
 import os
 from contextlib import contextmanager
 
 DATA_SIZE_VAR = "COURSE_DATA_SIZE"
+# The only variables of the grader's environment a kernel gets (besides what the sandbox sets
+# itself: HOME, PATH, the record folder, ...). Nothing else passes: no PG*, *_URL, *SECRET*,
+# *TOKEN*, AWS_*, TEST_POSTGRES_URL, nor anything a future tool adds.
+KERNEL_ENV_ALLOWLIST = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                        "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "MPLBACKEND", DATA_SIZE_VAR, "CIFAR10_DIR")
 
 # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 for its workers (distributed.nanny.pre-spawn-environ),
 # and in the process that starts a LocalCluster too. A kernel that inherits it gives memory back after
@@ -42,3 +48,9 @@ def kernel_environment(data_size):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def allowlisted(env, also=()):
+    """The entries of `env` whose names are on KERNEL_ENV_ALLOWLIST or in `also`."""
+    names = set(KERNEL_ENV_ALLOWLIST) | set(also)
+    return {name: value for name, value in env.items() if name in names}

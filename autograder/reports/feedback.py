@@ -16,7 +16,7 @@ th, td {{ border: 1px solid #ccc; padding: .4em .6em; text-align: left; vertical
 pre {{ white-space: pre-wrap; margin: 0; font-family: inherit; }}
 </style></head><body>
 <h1>Feedback for {student}</h1>
-<p>Total: <strong>{total:g} / {max_total:g}</strong> points.</p>
+<p>Total: <strong>{total} / {max_total:g}</strong> points.</p>
 {notes}
 {tables}
 <p>Each part is graded on its own: a part you lost does not cost you the others.
@@ -26,8 +26,10 @@ Run your notebook from the top (Kernel &rarr; Restart &amp; Run All) before subm
 
 
 def part_row(part):
-    status = '<span class="pass">pass</span>' if part.passed else '<span class="fail">fail</span>'
-    return (f"<tr><td>{html.escape(part.part)}</td><td>{part.score:g} / {part.max_score:g}</td>"
+    status = ('<span class="pass">pass</span>' if part.passed else '<span class="fail">fail</span>' if part.graded
+              else "not graded")
+    points = f"{part.score:g} / {part.max_score:g}" if part.graded else f"&ndash; / {part.max_score:g}"
+    return (f"<tr><td>{html.escape(part.part)}</td><td>{points}</td>"
             f"<td>{status}</td><td><pre>{html.escape(part.message)}</pre></td></tr>")
 
 
@@ -46,7 +48,8 @@ def feedback_page(report):
         items = "".join(f"<li>{html.escape(n)}</li>" for n in dict.fromkeys(report.notes))
         notes = f"<h2>Notes</h2><ul>{items}</ul>"
     tables = "\n".join(assignment_table(a, parts) for a, parts in by_assignment.items())
-    return PAGE.format(student=html.escape(report.student_id), total=report.total,
+    total = f"{report.total:g}" if report.graded else "not graded yet"
+    return PAGE.format(student=html.escape(report.student_id), total=total,
                        max_total=report.max_total, notes=notes, tables=tables)
 
 

@@ -20,24 +20,32 @@ def column_name(assignment_id, part):
 
 
 def notes_cell(report):
-    """Reasons for lost points and remarks, in one CSV cell."""
-    reasons = [f"{p.part}: {p.message}" for p in report.parts if not p.passed]
+    """Reasons for lost points and remarks, in one CSV cell (why a part was not graded is in the notes)."""
+    reasons = [f"{p.part}: {p.message}" for p in report.parts if p.graded and not p.passed]
     text = "; ".join(dict.fromkeys(report.notes + reasons))
     return text if len(text) <= 4000 else text[:4000] + "..."
 
 
+def score_cell(score, graded=True):
+    """A score as grades.csv writes it: blank when the part was not graded (not 0)."""
+    return f"{score:g}" if graded else ""
+
+
 def write_grades_csv(reports, columns, path):
-    """One row per student, one column per graded part, then total, max_total and notes."""
+    """One row per student, one column per graded part, then total, max_total and notes. A part the
+    grader could not grade is blank, and so is the total of a student with such a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student_id"] + [spreadsheet_text(column_name(a, part)) for a, part, _ in columns]
                         + ["total", "max_total", "notes"])
         for report in sorted(reports, key=lambda r: r.student_id):
-            scores = {(p.assignment_id, p.part): p.score for p in report.parts}
-            writer.writerow([spreadsheet_text(report.student_id)]
-                            + [f"{scores.get((a, part), 0.0):g}" for a, part, _ in columns]
-                            + [f"{report.total:g}", f"{report.max_total:g}", spreadsheet_text(notes_cell(report))])
+            parts = {(p.assignment_id, p.part): p for p in report.parts}
+            cells = [score_cell(parts[key].score, parts[key].graded) if (key := (a, part)) in parts else "0"
+                     for a, part, _ in columns]
+            writer.writerow([spreadsheet_text(report.student_id)] + cells
+                            + [score_cell(report.total, report.graded), f"{report.max_total:g}",
+                               spreadsheet_text(notes_cell(report))])
     return path
 
 
@@ -53,9 +61,10 @@ def write_canvas_csv(reports, columns, path):
                         + [spreadsheet_text(a) for a in assignments])
         writer.writerow(["Points Possible", "", "", "", ""] + [f"{possible[a]:g}" for a in assignments])
         for report in sorted(reports, key=lambda r: r.student_id):
-            totals = {a: sum(p.score for p in report.parts if p.assignment_id == a) for a in assignments}
+            parts = {a: [p for p in report.parts if p.assignment_id == a] for a in assignments}
             student = spreadsheet_text(report.student_id)
-            writer.writerow([student, "", student, student, ""] + [f"{totals[a]:g}" for a in assignments])
+            writer.writerow([student, "", student, student, ""] + [
+                score_cell(sum(p.score for p in parts[a]), all(p.graded for p in parts[a])) for a in assignments])
     return path
 
 
@@ -72,10 +81,13 @@ def histogram_lines(totals, max_total, bins=5, width=30):
 
 
 def print_summary(reports, columns):
-    """Students graded, score distribution, and the parts most often failed."""
+    """Students graded, score distribution, the parts most often failed, and who could not be graded."""
+    not_graded = [r for r in reports if not r.graded]
+    reports = [r for r in reports if r.graded]
     totals = [r.total for r in reports]
     max_total = sum(points for _, _, points in columns)
     print(f"Graded {len(reports)} student(s) on {len(columns)} part(s), {max_total:g} points in all.")
+    print_not_graded(not_graded)
     if not totals:
         return
     print(f"Scores: min {min(totals):g}, median {statistics.median(totals):g}, "
@@ -87,6 +99,15 @@ def print_summary(reports, columns):
         for name, count in failed.most_common(5):
             print(f"  {name}: {count} of {len(reports)} students")
     print_submission_notes(reports)
+
+
+def print_not_graded(reports):
+    """Students with a submission the grader could not grade: blank in grades.csv, graded by a rerun."""
+    if reports:
+        print(f"NOT GRADED ({len(reports)}; blank in grades.csv; run the same command again to grade them):")
+        for report in sorted(reports, key=lambda r: r.student_id):
+            reason = next(p.message for p in report.parts if not p.graded)
+            print(f"  {report.student_id}: {reason[:MAX_NOTE_CHARS]}")
 
 
 def print_submission_notes(reports, limit=20):

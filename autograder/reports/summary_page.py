@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 CAUSE = re.compile(r"Likely cause: your code (.+?)\. Hint:")
 GRADING_PROBLEMS = ("was not submitted", "not valid notebook JSON", "could not be read", "grading failed",
-                    "could not be graded", "no assignment")
+                    "could not be graded", "no assignment", "not graded")
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -56,7 +56,7 @@ def summary_page(assignment_id, reports, columns):
     """HTML text of one assignment's summary; columns as in grades.csv: (assignment, part, points)."""
     parts = [(part, points) for a, part, points in columns if a == assignment_id]
     results = [[p for p in r.parts if p.assignment_id == assignment_id] for r in reports]
-    totals = [sum(p.score for p in rs) for rs in results]
+    totals = [sum(p.score for p in rs) for rs in results if all(p.graded for p in rs)]
     max_total = sum(points for _, points in parts)
     passed = Counter(p.part for rs in results for p in rs if p.passed)
     pass_rows = "".join(f"<tr><td>{html.escape(part)}</td><td>{points:g}</td>"
