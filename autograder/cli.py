@@ -36,7 +36,8 @@ def cmd_grade(args):
     from autograder.kernel.limits import Limits, check_memory_limit, parse_size
     try:
         limits = Limits(check_memory_limit(parse_size(args.memory_limit)), args.max_output,
-                        parse_size(args.max_notebook_output))
+                        parse_size(args.max_notebook_output), args.max_processes, args.cpus,
+                        parse_size(args.tmp_size), parse_size(args.disk_limit), args.notebook_timeout)
     except ValueError as error:
         print(f"--memory-limit: {error}", file=sys.stderr)
         return 2
@@ -94,7 +95,11 @@ def build_parser():
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
     release.set_defaults(run=cmd_release)
 
-    grade = commands.add_parser("grade", help="autograde a folder or zip of submissions")
+    grade = commands.add_parser(
+        "grade", help="autograde a folder or zip of submissions",
+        description="Autograde a folder or zip of submissions. Every notebook runs in the sandbox "
+                    "(docs/threat-model.md): no network, only the files it needs in view, a user and a cgroup "
+                    "of its own, under the limits below (docs/reliability.md).")
     grade.add_argument("submissions", type=Path, help="folder or .zip of <student_id>/<assignment>/<notebook>.ipynb")
     grade.add_argument("--output", type=Path, default=REPO_ROOT / "grading_output",
                        help="where grades.csv, feedback/ and the gradebook go (default: grading_output/)")
@@ -110,7 +115,20 @@ def build_parser():
     grade.add_argument("--force", action="store_true",
                        help="grade again the submissions a previous run already finished in this gradebook")
     grade.add_argument("--memory-limit", default="4G",
-                       help="address space each notebook's kernel may use, e.g. 4G or 1500M (default 4G)")
+                       help="memory each notebook's kernel may use, e.g. 4G or 1500M: address space per process, "
+                            "and (with cgroups) resident memory of the kernel, its children and its /tmp "
+                            "together (default 4G)")
+    grade.add_argument("--max-processes", type=int, default=256,
+                       help="processes and threads each kernel may run at once (default 256)")
+    grade.add_argument("--cpus", type=float, default=1.0,
+                       help="cores' worth of CPU time each kernel may use (cgroups; default 1)")
+    grade.add_argument("--tmp-size", default="512M", help="size of each kernel's private /tmp (default 512M)")
+    grade.add_argument("--disk-limit", default="512M",
+                       help="bytes a kernel may write into its working copy; past it the kernel is stopped "
+                            "(default 512M)")
+    grade.add_argument("--notebook-timeout", type=float,
+                       help="seconds one notebook may take in all (its cells, restarts after a crash and the "
+                            "rerun that counts a bug once); default 3 x --timeout")
     grade.add_argument("--max-output", type=int, default=50_000,
                        help="characters of output kept per cell; the rest is cut with a note (default 50000)")
     grade.add_argument("--max-notebook-output", default="20M",

@@ -90,9 +90,10 @@ def find_hierarchies(mountinfo, self_cgroup, root="/"):
         if folder.name == GRADER_LEAF:
             folder = folder.parent
         available = read(folder / "cgroup.controllers").split()
-        if not set(missing) <= set(available):
+        absent = [c for c in missing if c not in available]
+        if absent:
             return [], (f"the unified cgroup hierarchy offers {', '.join(available) or 'no controllers'} to "
-                        f"{folder}, not {', '.join(missing)}")
+                        f"{folder}, not {', '.join(absent)}")
         hierarchies.append(Hierarchy(2, tuple(missing), folder))
     return hierarchies, None
 
