@@ -79,9 +79,10 @@ class Grader:
     def read_batch(self, batch_path, limits=IntakeLimits()):
         """(the batch's submissions, in a fixed order (student, then assignment), notes on what
         intake skipped or refused and why)."""
-        batch_root, notes = open_batch(batch_path, self.output_dir, self.assignment_ids, limits)
+        skipped = {}
+        batch_root, notes = open_batch(batch_path, self.output_dir, self.assignment_ids, limits, skipped)
         submissions, refused = collect_submissions(batch_root, {a: list(self.parts[a]) for a in self.assignment_ids},
-                                                   limits)
+                                                   limits, skipped)
         return submissions, notes + refused
 
     def submissions(self, batch_path):

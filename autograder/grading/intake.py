@@ -105,9 +105,10 @@ def unpack_member(archive, member, target, room):
     return (0, "too large") if written is None else (written, None)
 
 
-def extract_zip(zip_path, destination, limits=IntakeLimits()):
+def extract_zip(zip_path, destination, limits=IntakeLimits(), skipped=None):
     """Unpack a zip under `destination`, member by member within `limits`; return notes on the
-    members that were skipped (unsafe paths, links, too large, damaged, past the caps)."""
+    members that were skipped (unsafe paths, links, too large, damaged, past the caps). `skipped`
+    (a dict, if given) gets {where a safe member would have gone: why it was not unpacked}."""
     destination = Path(destination).resolve()
     destination.mkdir(parents=True, exist_ok=True)
     notes, total = [], 0
@@ -128,6 +129,8 @@ def extract_zip(zip_path, destination, limits=IntakeLimits()):
                            f"the batch would unpack to more than {size_text(limits.max_unpacked_bytes)}")
             if problem:
                 notes.append(f"skipped {member.filename!r} in {Path(zip_path).name}: {problem}.")
+                if skipped is not None and not unsafe_member(member):
+                    skipped[destination / member.filename] = problem
     return notes
 
 
@@ -166,8 +169,9 @@ def notebook_problem(path, limits=IntakeLimits()):
     return None
 
 
-def match_notebooks(submission, expected_names, limits=IntakeLimits()):
-    """Fill submission.notebooks/problems/notes from the files in its folder."""
+def match_notebooks(submission, expected_names, limits=IntakeLimits(), skipped=None):
+    """Fill submission.notebooks/problems/notes from the files in its folder (`skipped`: what
+    extract_zip did not unpack, and why)."""
     present = {p.stem: p for p in sorted(submission.folder.glob("*.ipynb")) if p.is_file()}
     unexpected = [p for stem, p in present.items() if stem not in expected_names]
     missing = [name for name in expected_names if name not in present]
@@ -177,7 +181,9 @@ def match_notebooks(submission, expected_names, limits=IntakeLimits()):
                                 "(please keep the original file name next time).")
     for name in expected_names:
         path = present.get(name)
-        if path is None:
+        if path is None and (reason := (skipped or {}).get(submission.folder / f"{name}.ipynb")):
+            submission.problems[name] = f"{name}.ipynb could not be graded: {reason}."
+        elif path is None:
             submission.problems[name] = f"{name}.ipynb was not submitted."
         elif (problem := notebook_problem(path, limits)) is not None:
             submission.problems[name] = problem
@@ -197,12 +203,12 @@ def student_id_problem(name):
     return None
 
 
-def collect_submissions(batch_root, expected_notebooks, limits=IntakeLimits()):
+def collect_submissions(batch_root, expected_notebooks, limits=IntakeLimits(), skipped=None):
     """(all submissions under batch_root, notes on what was not taken as a student and why).
 
     expected_notebooks: assignment id -> list of notebook names (without .ipynb).
     A student folder lacking an assignment's folder gets a Submission whose
-    notebooks are all reported as not submitted.
+    notebooks are all reported as not submitted. skipped: as extract_zip fills it.
     """
     submissions, notes = [], []
     for entry in sorted(Path(batch_root).iterdir()):
@@ -215,21 +221,22 @@ def collect_submissions(batch_root, expected_notebooks, limits=IntakeLimits()):
         for assignment_id, names in sorted(expected_notebooks.items()):
             submission = Submission(entry.name, assignment_id, entry / assignment_id)
             if submission.folder.is_dir():
-                match_notebooks(submission, names, limits)
+                match_notebooks(submission, names, limits, skipped)
             else:
                 submission.problems = {name: f"no {assignment_id}/ folder was submitted." for name in names}
             submissions.append(submission)
     return submissions, notes
 
 
-def open_batch(path, work_dir, assignment_ids, limits=IntakeLimits()):
-    """(the folder of student folders, notes on skipped zip members) for a batch given as a folder or a .zip."""
+def open_batch(path, work_dir, assignment_ids, limits=IntakeLimits(), skipped=None):
+    """(the folder of student folders, notes on skipped zip members) for a batch given as a folder or a .zip;
+    `skipped` as extract_zip fills it."""
     path = Path(path)
     notes = []
     if path.is_file() and zipfile.is_zipfile(path):
         unpacked = Path(work_dir) / "unzipped"
         shutil.rmtree(unpacked, ignore_errors=True)
-        notes = extract_zip(path, unpacked, limits)
+        notes = extract_zip(path, unpacked, limits, skipped)
         path = unpacked
     if not path.is_dir():
         raise FileNotFoundError(f"{path} is neither a folder nor a zip of submissions.")

@@ -13,7 +13,7 @@ import copy
 from pathlib import Path
 
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 
@@ -135,6 +135,10 @@ class GuardedExecute(BudgetedTimeouts, OutputCap, Execute):
             return cell, resources
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
+        except CellTimeoutError:  # the kernel did not come back after the budget's interrupt
+            if not self.stop_reason():
+                raise
+            cell.outputs.append(stopped_output(self.stop_reason()))
         except DeadKernelError:
             if self.stop_reason():
                 cell.outputs.append(stopped_output(self.stop_reason()))
@@ -160,7 +164,11 @@ class GuardedExecute(BudgetedTimeouts, OutputCap, Execute):
                 break
             if earlier.cell_type == "code" and not died_here(earlier) and not stopped_here(earlier):
                 self.start_cell()
-                self.execute_cell(copy.deepcopy(earlier), earlier_index, store_history=True)
+                try:
+                    self.execute_cell(copy.deepcopy(earlier), earlier_index, store_history=True)
+                except CellTimeoutError:
+                    if not self.stop_reason():
+                        raise
         self._notebook_total.kept = kept
 
 
@@ -188,6 +196,12 @@ class LimitedNotebookClient(BudgetedTimeouts, OutputCap, NotebookClient):
         if cell.cell_type == "code" and self.stop_reason():
             cell.outputs = [stopped_output(self.stop_reason())]
             return cell
-        result = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        try:
+            result = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except CellTimeoutError:  # the kernel did not come back after the budget's interrupt
+            if not self.stop_reason():
+                raise
+            cell.outputs.append(stopped_output(self.stop_reason()))
+            result = cell
         self.finish_cell(cell)
         return result

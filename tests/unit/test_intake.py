@@ -111,12 +111,16 @@ def test_a_zip_bomb_is_stopped_while_streaming(tmp_path, monkeypatch):
 
     monkeypatch.setattr(intake, "copy_capped", counted)
     limits = IntakeLimits(max_notebook_bytes=4 * MB)
-    notes = extract_zip(bomb, tmp_path / "out", limits)
+    skipped = {}
+    notes = extract_zip(bomb, tmp_path / "out", limits, skipped)
     assert notes == ["skipped 'bob/assignment1/linear_classifiers.ipynb' in bomb.zip: it unpacks to more than "
                      "4 MB (the cap on one file)."]
     assert sum(read) <= 4 * MB + intake.CHUNK + 2 ** 16
     assert not (tmp_path / "out" / "bob" / "assignment1" / "linear_classifiers.ipynb").exists()
     assert (tmp_path / "out" / "alice" / "assignment1" / "linear_classifiers.ipynb").is_file()
+    subs, _ = collect_submissions(tmp_path / "out", EXPECTED, limits, skipped)
+    assert only(subs, "bob").problems["linear_classifiers"] == (
+        "linear_classifiers.ipynb could not be graded: it unpacks to more than 4 MB (the cap on one file).")
 
 
 def test_total_unpacked_size_and_member_count_are_capped(tmp_path):
