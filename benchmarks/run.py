@@ -6,6 +6,7 @@ and writes it to benchmarks/results.md. Nothing here is asserted by the tests.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -264,6 +265,71 @@ def bench_throughput(data_size="small", full_data_cost=None, repeat=3):
     return rows
 
 
+def plain_nbgrader_autograde(course, batch, root, assignment_id, cell_timeout):
+    """Wall time of plain nbgrader on `batch`: generate_assignment, then `autograde` of every
+    submission in one process, with nbgrader's own preprocessors (no sandbox, no limits)."""
+    from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
+    shutil.copytree(course.solutions_dir / assignment_id, root / "source" / assignment_id)
+    shutil.copytree(batch, root / "submitted")
+    config = course_config(root, f"sqlite:///{root / 'gradebook.db'}")
+    config.Execute.timeout = cell_timeout
+    api = nbgrader_api(config)
+    start = time.perf_counter()
+    raise_on_failure(api.generate_assignment(assignment_id), "generate_assignment")
+    for student in sorted(p.name for p in batch.iterdir()):
+        raise_on_failure(api.autograde(assignment_id, student), "autograde")
+    return time.perf_counter() - start
+
+
+def bench_isolation(data_size="small", count=12, repeat=2):
+    """The full isolation (sandbox: no network, a user and a cgroup per kernel, the limits) against
+    plain nbgrader autograde (no sandbox) on the same batch of perfect Assignment 1 submissions
+    (no dependency reruns, so both run each notebook once): time per submission, the grader's
+    overhead per submission over plain nbgrader, and --jobs 2 against --jobs 1. The three runs
+    take turns `repeat` times; figures are medians over the rounds, ratios medians of each
+    round's ratio."""
+    from autograder.examples import perfect_notebook, write_submission
+    from autograder.grading.batch import grade
+    from autograder.kernel.kernel_env import kernel_environment
+    from autograder.kernel.sandbox import cgroup_support, sandbox_available, uses_kernel_users
+    course = Course.from_repo(data_size)
+    rounds = []
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "batch"
+        for i in range(count):
+            write_submission(batch, f"student{i:02d}", "assignment1", "linear_classifiers",
+                             perfect_notebook(course, "assignment1", "linear_classifiers"))
+        for index in range(repeat):
+            with kernel_environment(data_size):
+                plain = plain_nbgrader_autograde(course, batch, Path(tmp) / f"plain-{index}", "assignment1",
+                                                 THROUGHPUT_CELL_TIMEOUT)
+            timings = {"plain": plain}
+            for jobs in (1, 2):
+                start = time.perf_counter()
+                grade(course, batch, Path(tmp) / f"jobs{jobs}-{index}", ["assignment1"],
+                      cell_timeout=THROUGHPUT_CELL_TIMEOUT, quiet=True, jobs=jobs)
+                timings[f"jobs{jobs}"] = time.perf_counter() - start
+            print("isolation round (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()), flush=True)
+            rounds.append(timings)
+
+    def per_submission(key):
+        return statistics.median(r[key] for r in rounds) / count
+
+    isolation = ("on" if sandbox_available() else "OFF (no bwrap)") + (
+        ", a user per kernel" if uses_kernel_users() else "") + (
+        ", cgroups" if not cgroup_support()[1] else f", no cgroups ({cgroup_support()[1]})")
+    label = f"{count} perfect Assignment 1 submissions, {data_size} data"
+    overhead = statistics.median((r["jobs1"] - r["plain"]) / count for r in rounds)
+    return [(f"plain nbgrader autograde, no sandbox, one process: {label}",
+             f"{per_submission('plain'):.2f} s per submission", "", ""),
+            (f"grade --jobs 1, full isolation ({isolation}): {label}", f"{per_submission('jobs1'):.2f} s per submission",
+             f"{statistics.median(r['plain'] / r['jobs1'] for r in rounds):.2f}x plain nbgrader", ""),
+            ("grade's overhead over plain nbgrader autograde (--jobs 1 minus plain, per submission)",
+             f"{overhead:.2f} s", "", "< 0.5 s"),
+            (f"grade --jobs 2, full isolation: {label}", f"{per_submission('jobs2'):.2f} s per submission",
+             f"{statistics.median(r['jobs1'] / r['jobs2'] for r in rounds):.2f}x --jobs 1", ">= 1.8x")]
+
+
 def projection_row(source, worker_seconds, students=1000, notebooks=5, workers=50):
     """Wall time for students x notebooks submissions on `workers` one-thread workers."""
     hours = students * notebooks * worker_seconds / workers / 3600
@@ -301,9 +367,16 @@ def main():
     parser.add_argument("--grading", action="store_true", help="only throughput, overhead and projection (and full-data autograde unless --quick)")
     parser.add_argument("--grading-repeat", type=int, default=3,
                         help="rounds of the three grading runs (about 11 minutes each on 2 cores)")
+    parser.add_argument("--isolation", action="store_true",
+                        help="only the full isolation against plain nbgrader autograde (about 5 minutes a round)")
+    parser.add_argument("--isolation-repeat", type=int, default=2, help="rounds of the isolation runs")
     args = parser.parse_args()
-    rows = [] if args.grading else numeric_rows(args.repeat)
-    rows += grading_rows(args.quick, not args.grading, args.grading_repeat)
+    if args.isolation:
+        rows = bench_isolation(repeat=args.isolation_repeat)
+    else:
+        rows = [] if args.grading else numeric_rows(args.repeat)
+        rows += grading_rows(args.quick, not args.grading, args.grading_repeat)
+        rows += bench_isolation(repeat=args.isolation_repeat)
     table = ["| measurement | value | ratio | target |", "| --- | --- | --- | --- |"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     text = (f"Benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, numpy {np.__version__}; "

@@ -365,7 +365,7 @@ class Sandbox:
 
     def rlimits(self):
         limits = {"RLIMIT_AS": self.limits.memory_limit, "RLIMIT_FSIZE": self.limits.disk_limit}
-        if self.user:  # per user: only a user of its own makes it a limit per process tree
+        if self.user and self.user.exclusive:  # counted per user: a limit of this process tree only then
             limits["RLIMIT_NPROC"] = self.limits.max_processes
         return limits
 

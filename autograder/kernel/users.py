@@ -62,15 +62,18 @@ def kill_processes_of(uid):
 
 @dataclass
 class PoolUser:
-    """A user taken from the pool: uid, gid, and the lock that holds it."""
+    """A user taken from the pool: uid, gid, the lock that holds it, and whether no other
+    process runs as it (False for the shared fallback user `nobody`)."""
     name: str
     uid: int
     gid: int
     lock: object
+    exclusive: bool = True
 
     def release(self):
-        """Kill what still runs as this user and give the user back."""
-        kill_processes_of(self.uid)
+        """Kill what still runs as this user (if it is ours alone) and give the user back."""
+        if self.exclusive:
+            kill_processes_of(self.uid)
         self.lock.close()
 
 
@@ -86,9 +89,9 @@ def acquire(pool_size=POOL_SIZE, lock_dir=LOCK_DIR):
             continue
         try:
             uid, gid = ensure_user(f"{USER_PREFIX}{index}")
-        except KeyError:
-            handle.close()
-            raise NoFreeUser(f"the user {USER_PREFIX}{index} could not be created (is useradd installed?)")
+        except KeyError:  # no useradd here: the conventional unprivileged user, shared by all kernels
+            entry = pwd.getpwnam("nobody")
+            return PoolUser("nobody", entry.pw_uid, entry.pw_gid, handle, exclusive=False)
         kill_processes_of(uid)
         return PoolUser(f"{USER_PREFIX}{index}", uid, gid, handle)
     raise NoFreeUser(f"all {pool_size} kernel users are busy")
