@@ -281,6 +281,32 @@ def plain_nbgrader_autograde(course, batch, root, assignment_id, cell_timeout):
     return time.perf_counter() - start
 
 
+KERNEL_CELL = "import numpy as np\nx = np.ones(10).sum()"
+
+
+def bench_sandbox_cost(repeat):
+    """One kernel started, running one cell and shut down: in the full sandbox (a user and a cgroup of
+    its own, no network, the limits) against plain nbclient, in alternating pairs."""
+    import nbformat
+    from nbclient import NotebookClient
+    from autograder.kernel.execute import LimitedNotebookClient
+    from autograder.kernel.limits import Budget, Limits
+
+    def notebook():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(KERNEL_CELL)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        return nb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        resources = {"metadata": {"path": tmp}}
+        sandboxed, plain, ratio = paired_times(
+            lambda: LimitedNotebookClient(notebook(), Limits(), Budget(600), kernel_name="python3",
+                                          resources=resources).execute(),
+            lambda: NotebookClient(notebook(), kernel_name="python3", resources=resources).execute(), repeat)
+    return [("a kernel started, one cell, shut down: full sandbox / plain nbclient",
+             f"{sandboxed:.2f} s / {plain:.2f} s", f"{ratio:.2f} (+{sandboxed - plain:.2f} s)", "")]
+
+
 def bench_isolation(data_size="small", count=12, repeat=2):
     """The full isolation (sandbox: no network, a user and a cgroup per kernel, the limits) against
     plain nbgrader autograde (no sandbox) on the same batch of perfect Assignment 1 submissions
@@ -372,11 +398,11 @@ def main():
     parser.add_argument("--isolation-repeat", type=int, default=2, help="rounds of the isolation runs")
     args = parser.parse_args()
     if args.isolation:
-        rows = bench_isolation(repeat=args.isolation_repeat)
+        rows = bench_sandbox_cost(args.repeat) + bench_isolation(repeat=args.isolation_repeat)
     else:
         rows = [] if args.grading else numeric_rows(args.repeat)
         rows += grading_rows(args.quick, not args.grading, args.grading_repeat)
-        rows += bench_isolation(repeat=args.isolation_repeat)
+        rows += bench_sandbox_cost(args.repeat) + bench_isolation(repeat=args.isolation_repeat)
     table = ["| measurement | value | ratio | target |", "| --- | --- | --- | --- |"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     text = (f"Benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, numpy {np.__version__}; "
