@@ -36,8 +36,8 @@ from tests.support.guarded import ASSIGNMENT, NOTEBOOK, release_guarded_course
 from tests.support.zips import add_symlink, write_zip_bomb
 
 REPORT = "attack_report.json"
-CELL_TIMEOUT = 10
-LIMITS = Limits(memory_limit=GB + GB // 2, max_processes=64, tmp_size=64 * MB, disk_limit=64 * MB, notebook_timeout=20)
+CELL_TIMEOUT = 20  # generous: the memory attack touches 1.8 GB on a machine that may be loaded
+LIMITS = Limits(memory_limit=GB + GB // 2, max_processes=64, tmp_size=64 * MB, disk_limit=64 * MB, notebook_timeout=30)
 HONEST = ("a_honest", "m_honest", "z_honest", "formula")
 SECRETS = {"PGPASSWORD": "hunter2", "AWS_SECRET_ACCESS_KEY": "aws-secret", "GITHUB_TOKEN": "gh-token",
            "MY_API_SECRET": "api-secret", "DATABASE_URL": "postgresql://x:y@127.0.0.1/z"}
