@@ -159,7 +159,11 @@ class KernelCgroup:
             folder.mkdir(exist_ok=True)
             group.folders.append(folder)
             group.kill()  # whatever a crashed grader left in it
-            for file, content in limit_files(hierarchy.version, limits).items():
+            # A group taken over keeps its old limits, and v1 refuses a memory limit above the memory+swap
+            # limit (EINVAL): lift that one first.
+            files = {**({"memory.memsw.limit_in_bytes": "-1"} if hierarchy.version == 1 else {}),
+                     **limit_files(hierarchy.version, limits)}
+            for file, content in files.items():
                 if file.split(".")[0] in hierarchy.controllers:
                     try:
                         write(folder / file, content)

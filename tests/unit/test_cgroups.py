@@ -162,6 +162,17 @@ print([-os.WTERMSIG(s) if os.WIFSIGNALED(s) else os.WEXITSTATUS(s) for s in (os.
 """
 
 
+def test_a_group_left_by_a_crashed_grader_is_taken_over_with_new_limits(real_group):
+    """The same name again (the next kernel of that pool user), with a larger then a smaller limit."""
+    from autograder.kernel.sandbox import cgroup_support
+    name = real_group.folders[0].name
+    for memory in (600 * MB, 200 * MB):
+        group = KernelCgroup.create(cgroup_support()[0], name, CgroupLimits(40, memory, 0.5))
+        assert group.folders == real_group.folders
+        memory_folders = [f for f in group.folders if (f / "memory.limit_in_bytes").exists()]
+        assert [int((f / "memory.limit_in_bytes").read_text()) for f in memory_folders] == [memory]
+
+
 def test_a_real_group_holds_its_process_limit(real_group):
     run = subprocess.Popen(launcher_command([sys.executable, "-c", FORK_MANY], real_group.procs_files()),
                            stdout=subprocess.PIPE, text=True)
