@@ -21,13 +21,11 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from coursekit.student_id import id_problem
+
 MB = 2 ** 20
 GB = 2 ** 30
 CHUNK = MB
-MAX_STUDENT_ID_CHARS = 128  # the gradebook's key columns hold 128 characters
-# A letter or digit first (so no hidden folder and nothing a spreadsheet reads as a formula), then
-# letters, digits and _ . @ + -: enough for login names, student numbers and e-mail addresses.
-STUDENT_ID = re.compile(r"[^\W_][\w.@+-]*")
 
 
 @dataclass(frozen=True)
@@ -192,15 +190,12 @@ def match_notebooks(submission, expected_names, limits=IntakeLimits(), skipped=N
 
 
 def student_id_problem(name):
-    """None when `name` can be a student id, else why not."""
+    """None when folder `name` can be a student id (coursekit.student_id's rule, the one `submit`
+    applies), else why not."""
     if name.startswith("."):
         return "a name starting with '.' is a hidden folder (such as .ipynb_checkpoints), not a student id"
-    if len(name) > MAX_STUDENT_ID_CHARS:
-        return f"a student id has at most {MAX_STUDENT_ID_CHARS} characters"
-    if not STUDENT_ID.fullmatch(name):
-        return ("a student id starts with a letter or digit and holds only letters, digits and _ . @ + - "
-                "(rename the folder to grade it)")
-    return None
+    problem = id_problem(name)
+    return problem and problem.rstrip(".") + " (rename the folder to grade it)"
 
 
 def collect_submissions(batch_root, expected_notebooks, limits=IntakeLimits(), skipped=None):

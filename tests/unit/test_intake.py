@@ -164,9 +164,10 @@ def test_every_refused_student_folder_is_named_with_its_reason(tmp_path):
     assert sorted(refused) == sorted(["+x", "-y", ".hidden", "=HYPERLINK(1)", "@z", "README.txt", "__MACOSX",
                                       "has space"])
     assert "is a hidden folder" in refused[".hidden"]
-    assert "starts with a letter or digit" in refused["=HYPERLINK(1)"]
+    assert "must start with a letter or a digit" in refused["=HYPERLINK(1)"]
+    assert refused["has space"].endswith("(rename the folder to grade it).")
     assert "only folders (one per student) are graded" in refused["README.txt"]
-    assert student_id_problem("x" * 129) and not student_id_problem("x" * 128)
+    assert student_id_problem("x" * 65) and not student_id_problem("x" * 64)  # coursekit.student_id's rule
 
 
 def test_csv_cells_cannot_become_formulas(tmp_path):
