@@ -58,6 +58,8 @@ def grade_upload(course, assignment_id, submission_dir, work_dir, cell_timeout):
         shutil.copy(path, folder / name)
     output = Path(work_dir) / "graded"
     [report] = grade(course, folder.parent.parent, output, [assignment_id], cell_timeout, quiet=True)
+    if not report.graded:  # the grading machine failed, not the submission: no score, and why
+        return failure_json(next(p.message for p in report.parts if not p.graded))
     grader = Grader(course, output, [assignment_id])
     submission = Submission(STUDENT, assignment_id, folder)
     verdicts = {}
