@@ -247,10 +247,12 @@ def traversable_parents(targets):
 
 
 def sandbox_environment():
-    """Home and caches on the private /tmp, since nothing else is writable; a PATH of the sandbox's own."""
+    """Home and caches on the private /tmp, since nothing else is writable; a PATH of the sandbox's own;
+    and PYTHONPATH to the grader's own `autograder` and `coursekit`, whichever way they were installed
+    (Gradescope's run_autograder finds them by PYTHONPATH, which the allowlist does not pass)."""
     return {"HOME": f"{SANDBOX_TMP}/home", "IPYTHONDIR": f"{SANDBOX_TMP}/ipython",
             "MPLCONFIGDIR": f"{SANDBOX_TMP}/matplotlib", "JUPYTER_RUNTIME_DIR": f"{SANDBOX_TMP}/runtime",
-            "TMPDIR": SANDBOX_TMP, "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+            "TMPDIR": SANDBOX_TMP, "PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "PYTHONPATH": str(REPO_ROOT)}
 
 
 def bwrap_command(command, working_dir, socket_dir=None, user=None, env=None, tmp_size=Limits().tmp_size):

@@ -216,3 +216,16 @@ def test_the_time_budget_ends_a_process_that_ignores_it(working_dir, monkeypatch
         code, _ = run(box, "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)")
         assert code == -9 and box.stop_reason == budget.reason()
     assert budget.spent() < 30
+
+
+def test_a_process_imports_the_graders_own_packages_without_their_install(working_dir):
+    """Gradescope's run_autograder makes the packages importable by PYTHONPATH alone, which the
+    allowlist does not pass on: the sandbox sets its own. `-S` leaves out the venv's install."""
+    require_sandbox()
+    code = "import autograder, coursekit; print(autograder.__file__); print(coursekit.__file__)"
+    with Sandbox(working_dir) as box:
+        argv, env = box.wrap([sys.executable, "-S", "-c", code], {})
+        run = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    files = [Path(line) for line in run.stdout.split()]
+    assert files == [REPO_ROOT / "autograder" / "__init__.py", REPO_ROOT / "coursekit" / "__init__.py"]
