@@ -29,11 +29,13 @@ from autograder.reports.summary_page import write_summary_pages
 
 
 def grade_and_mark(grader, journal, submission):
-    """Grade one submission and mark it finished in the journal, unless it could not be graded
-    (it then stays unfinished, so that a rerun grades it)."""
+    """Grade one submission and mark it finished in the journal, unless it could not be graded:
+    it is then recorded as unfinished (the exports show why), so that a rerun grades it."""
     results, notes, graded = grader.grade_or_not(submission)
     if graded:
         journal.mark(submission, results, notes)
+    else:
+        journal.mark_unfinished(submission, results, notes)
     return results, notes
 
 

@@ -11,19 +11,12 @@
 from contextlib import contextmanager
 
 from nbgrader.api import Gradebook, MissingEntry
-from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, delete, insert, select, text
+from sqlalchemy import create_engine, delete, insert, text
 
+from autograder.gradebook_schema import FINISHED
 from autograder.nbgrader_setup import COURSE_ID
 
 SCHEMA_LOCK_KEY = 7231  # any fixed number: the advisory lock all our graders agree on
-
-FINISHED = Table(
-    "autograder_finished", MetaData(),
-    Column("student_id", String(128), primary_key=True),
-    Column("assignment_id", String(128), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),
-    Column("outcome", Text, nullable=False),
-)
 
 
 def with_driver(db_url):
@@ -48,7 +41,8 @@ def record_scores(db_url, submission, notebooks, scores, finished=None):
             graded = gradebook.find_submission_notebook(notebook, submission.assignment_id, submission.student_id)
             for grade in graded.grades:
                 grade.auto_score, grade.manual_score = notebook_scores.get(grade.name, (0.0, None))
-                grade.needs_manual_grade = False
+                # as nbgrader's autograde leaves it: a written answer (no autograded score) awaits a grader
+                grade.needs_manual_grade = grade.auto_score is None and grade.manual_score is None
         if finished is not None:
             finished(gradebook.db)
         gradebook.db.commit()
@@ -110,16 +104,6 @@ def record_decisions(db_url, submission, notebook, notebook_parts, revoked, give
         for result in given_back:
             grade(result.part).manual_score = result.max_score
         gradebook.db.commit()
-
-
-def create_finished_table(engine):
-    FINISHED.create(engine, checkfirst=True)
-
-
-def finished_rows(engine):
-    """{(student_id, assignment_id): row} of every finished submission."""
-    with engine.connect() as connection:
-        return {(r.student_id, r.assignment_id): r for r in connection.execute(select(FINISHED))}
 
 
 def write_finished(connection, submission, fingerprint, outcome):

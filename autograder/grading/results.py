@@ -19,6 +19,7 @@ class PartResult:
     max_score: float
     message: str
     graded: bool = True  # False: the grading machine failed (not the submission); a rerun grades it
+    cases: dict = field(default_factory=dict)  # hidden case name -> passed, for the parts judged from a record
 
     @property
     def passed(self):

@@ -20,6 +20,7 @@ LAYERS = [
     ["autograder.cases"],
     ["autograder.catalog", "autograder.examples"],
     ["autograder.nbgrader_setup", "autograder.course"],
+    ["autograder.course_file", "autograder.gradebook_schema"],
     ["autograder"],   # the package itself (its __init__ holds nothing)
 ]
 
