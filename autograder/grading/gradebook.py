@@ -6,6 +6,8 @@
 - the decisions taken after a notebook ran: parts whose verdict took the score
   away, and parts the dependency rerun gave back (as manual scores);
 - the finished-submission rows that crash safety and resume read (journal.py);
+- each submission's time, the assignment's due date and the student's extension
+  (nbgrader's columns, which formgrader shows) and where the time came from (ours);
 - what lets several graders share one server database (PostgreSQL).
 """
 from contextlib import contextmanager
@@ -13,7 +15,7 @@ from contextlib import contextmanager
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy import create_engine, delete, insert, text
 
-from autograder.gradebook_schema import FINISHED
+from autograder.gradebook_schema import FINISHED, SUBMITTED
 from autograder.nbgrader_setup import COURSE_ID
 
 SCHEMA_LOCK_KEY = 7231  # any fixed number: the advisory lock all our graders agree on
@@ -113,3 +115,21 @@ def write_finished(connection, submission, fingerprint, outcome):
     connection.execute(insert(FINISHED).values(student_id=submission.student_id,
                                                assignment_id=submission.assignment_id,
                                                fingerprint=fingerprint, outcome=outcome))
+
+
+def record_submission_times(db_url, timed, calendar):
+    """Record when each submission was handed in, against which due date: timed is
+    [(submission, naive UTC time, source in words)]; calendar: the course file's."""
+    with Gradebook(db_url) as gradebook:
+        for assignment_id in sorted({s.assignment_id for s, _, _ in timed}):
+            gradebook.update_or_create_assignment(assignment_id, duedate=calendar.due_date(assignment_id))
+        for submission, moment, source in timed:
+            gradebook.update_or_create_submission(
+                submission.assignment_id, submission.student_id, timestamp=moment,
+                extension=calendar.extension(submission.assignment_id, submission.student_id))
+            key = ((SUBMITTED.c.student_id == submission.student_id)
+                   & (SUBMITTED.c.assignment_id == submission.assignment_id))
+            gradebook.db.execute(delete(SUBMITTED).where(key))
+            gradebook.db.execute(insert(SUBMITTED).values(student_id=submission.student_id,
+                                                          assignment_id=submission.assignment_id, time_source=source))
+        gradebook.db.commit()

@@ -20,7 +20,7 @@ from dataclasses import asdict
 
 from sqlalchemy import create_engine
 
-from autograder.gradebook_schema import UNFINISHED, create_finished_table, finished_rows, outcome_of
+from autograder.gradebook_schema import UNFINISHED, create_tables, finished_rows, outcome_of
 from autograder.grading.gradebook import write_finished
 from autograder.grading.results import PartResult
 
@@ -48,7 +48,7 @@ class Journal:
 
     def __init__(self, course, db_url, assignment_ids, cell_timeout):
         self.engine = create_engine(db_url, future=True)
-        create_finished_table(self.engine)
+        create_tables(self.engine)
         self.material = {a: material_digest(course, a, cell_timeout) for a in assignment_ids}
 
     def fingerprint(self, submission):

@@ -26,26 +26,6 @@ class PartResult:
         return self.graded and self.score >= self.max_score > 0
 
 
-@dataclass
-class StudentReport:
-    """Everything graded for one student, across assignments."""
-    student_id: str
-    parts: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-
-    @property
-    def graded(self):
-        return all(p.graded for p in self.parts)
-
-    @property
-    def total(self):
-        return sum(p.score for p in self.parts)
-
-    @property
-    def max_total(self):
-        return sum(p.max_score for p in self.parts)
-
-
 def graded_parts(notebook_path):
     """[(part, grade_id, points)] of the test cells of a source notebook, in order."""
     nb = nbformat.read(str(notebook_path), as_version=4)

@@ -15,6 +15,7 @@ LAYERS = [
     ["autograder.cli"],
     ["autograder.demo", "autograder.audit", "autograder.gradescope"],
     ["autograder.grading", "autograder.release"],
+    ["autograder.exports"],
     ["autograder.reports", "autograder.hidden"],
     ["autograder.judging", "autograder.kernel"],
     ["autograder.cases"],

@@ -1,4 +1,4 @@
-"""Every notebook's points table (in its first cell) gives each graded cell the points the grader
+"""Every notebook's points table (in its first markdown cell) gives each graded cell the points the grader
 scores it with, and the total their sum: a student reads the table, the grader uses the cells."""
 import re
 
@@ -15,8 +15,10 @@ TOTAL = re.compile(r"^\|\s*\*\*Total\*\*\s*\|[^|]*\|\s*\*\*([\d.]+)\*\*\s*\|\s*$
 
 
 def points_table(notebook_path):
-    """({grade id: points} of the table's rows, the total row's points) from a notebook's first cell."""
-    text = nbformat.read(str(notebook_path), as_version=4).cells[0].source
+    """({grade id: points} of the table's rows, the total row's points) from a notebook's first
+    markdown cell (a released notebook opens with its Colab setup cell)."""
+    cells = nbformat.read(str(notebook_path), as_version=4).cells
+    text = next(c.source for c in cells if c.cell_type == "markdown")
     rows = {grade_id: float(points) for grade_id, points in ROW.findall(text)}
     total = TOTAL.search(text)
     return rows, float(total.group(1)) if total else None
