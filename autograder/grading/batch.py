@@ -25,7 +25,7 @@ from autograder.grading.grader import DEFAULT_CELL_TIMEOUT, Grader
 from autograder.grading.intake import IntakeLimits
 from autograder.grading.journal import Journal
 from autograder.grading.progress import progress
-from autograder.grading.submission_time import submission_time, zip_entry_times
+from autograder.grading.submission_time import leave_for_formgrader, submission_time, zip_entry_times
 from autograder.grading.workers import grade_in_workers
 from autograder.kernel.kernel_env import kernel_environment
 from autograder.kernel.sandbox import warn_if_off
@@ -52,11 +52,13 @@ def open_gradebook(grader, student_ids):
 
 
 def record_times(grader, batch_path, submissions):
-    """Record when each submission was handed in (and how we know), against its due date."""
+    """Record when each submission was handed in (and how we know), against its due date;
+    return [(submission, time, source)]."""
     entries = zip_entry_times(batch_path)
     calendar = grader.course.calendar
-    record_submission_times(grader.db_url, [(s, *submission_time(s, entries, calendar)) for s in submissions],
-                            calendar)
+    timed = [(s, *submission_time(s, entries, calendar)) for s in submissions]
+    record_submission_times(grader.db_url, timed, calendar)
+    return timed
 
 
 def already_finished(journal, submissions, force, quiet):
@@ -89,7 +91,7 @@ def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=Fal
     warn_if_off()
     with kernel_environment(grader.course.data_size):
         journal = open_gradebook(grader, students)
-        record_times(grader, batch_path, submissions)
+        timed = record_times(grader, batch_path, submissions)
         done = already_finished(journal, submissions, force, quiet)
         pending = [s for i, s in enumerate(submissions) if i not in done]
         if pending and cluster:
@@ -99,6 +101,8 @@ def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=Fal
         else:
             for submission in progress(pending, quiet):
                 grade_and_mark(grader, journal, submission)
+        for submission, moment, _ in timed:
+            leave_for_formgrader(grader.course_root, submission, moment)
         journal.close()
     return students
 

@@ -5,6 +5,7 @@ exchange write); else the time of its notebooks' entries in the zip of the batch
 course's time zone, since a zip stores local times); else its notebooks' file modification
 time. The source is stated beside the time, in the notes of the feedback and grades.csv.
 """
+import shutil
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,3 +56,15 @@ def submission_time(submission, entry_times, calendar):
     mtime = max(f.stat().st_mtime for f in files)
     return (datetime.fromtimestamp(mtime, timezone.utc).replace(tzinfo=None),
             f"{prefix}the modification time of the submitted file")
+
+
+def leave_for_formgrader(course_root, submission, moment):
+    """Put the submission in the course folder's submitted/ as nbgrader's collect leaves it: its
+    notebooks (when a worker graded it elsewhere) and a timestamp.txt with the recorded time.
+    formgrader lists a submission as graded only when that time equals the gradebook's."""
+    folder = Path(course_root) / "submitted" / submission.student_id / submission.assignment_id
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, path in submission.notebooks.items():
+        if not (folder / f"{name}.ipynb").exists():
+            shutil.copyfile(path, folder / f"{name}.ipynb")
+    (folder / TIMESTAMP_FILE).write_text(f"{moment:%Y-%m-%d %H:%M:%S.%f} UTC")

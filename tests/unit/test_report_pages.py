@@ -1,0 +1,78 @@
+"""The summary page and the similarity report, from values built by hand (no kernel, no gradebook):
+statistics over those who submitted, non-submitters apart, the pass rate of every hidden case;
+a copied answer with renamed variables is the top pair, independent answers are not flagged."""
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder.reports.model import AssignmentInfo, GradebookExport, PartGrade, StudentGrades, SubmissionGrades
+from autograder.reports.similarity import similar_pairs
+from autograder.reports.summary_page import summary_page
+from tests.support.html_tables import Tables
+
+CASES = ("one example", "float32", "large scores")
+
+
+def graded(student, passes, notes=()):
+    """A submission of `hw` whose part `loss` (4 points) passed the cases in `passes`, plus a 2-point part."""
+    cases = {name: name in passes for name in CASES}
+    loss = PartGrade("hw", "loss", 4.0 if all(cases.values()) else 0.0, 4.0, "", cases=cases)
+    return StudentGrades(student, [SubmissionGrades(student, "hw", [loss, PartGrade("hw", "plot", 2.0, 2.0)],
+                                                    notes=list(notes))])
+
+
+def test_summary_statistics_are_over_submitters_with_a_pass_rate_per_case():
+    students = [graded("ann", CASES), graded("ben", ("one example", "float32")), graded("cat", ("one example",)),
+                StudentGrades("dan"), StudentGrades("eve")]
+    export = GradebookExport([AssignmentInfo("hw", [("loss", 4.0), ("plot", 2.0)], [])], students)
+    page = Tables(summary_page(export, export.assignments[0]))
+    statistics = {row[0]: row[1] for row in page.tables["statistics"]}
+    assert (statistics["submitted"], statistics["did not submit"]) == ("3", "2")
+    assert statistics["mean of those who submitted"] == "3.3"      # (6 + 2 + 2) / 3, not / 5
+    assert page.lists["Did not submit"] == ["dan", "eve"]
+    assert "Submissions that could not be graded in full" not in page.lists   # "None."
+    assert page.tables["cases"][1:] == [["loss", "one example", "3 of 3 (100%)"], ["loss", "float32", "2 of 3 (67%)"],
+                                        ["loss", "large scores", "1 of 3 (33%)"]]
+    assert page.tables["parts"][1:] == [["loss", "4", "1 of 3 (33%)"], ["plot", "2", "3 of 3 (100%)"]]
+
+
+STARTER = '''def pairwise_distances(X, Y):
+    """Euclidean distances between the rows of X (N, D) and of Y (M, D): an array (N, M)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()'''
+HEADER = STARTER.split("    # YOUR CODE HERE")[0]
+COPIED = HEADER + '''    squares_x = np.sum(X ** 2, axis=1)[:, None]
+    squares_y = np.sum(Y ** 2, axis=1)[None, :]
+    cross = X @ Y.T
+    distances = np.sqrt(np.maximum(squares_x + squares_y - 2 * cross, 0.0))
+    return distances'''
+RENAMED = HEADER + '''    a = np.sum(X ** 2, axis=1)[:, None]
+    b = np.sum(Y ** 2, axis=1)[None, :]
+    ab = X @ Y.T
+    d = np.sqrt(np.maximum(a + b - 2 * ab, 0.0))   # clip rounding below zero
+    return d'''
+LOOPS = HEADER + '''    out = np.zeros((X.shape[0], Y.shape[0]))
+    for i in range(X.shape[0]):
+        for j in range(Y.shape[0]):
+            out[i, j] = np.linalg.norm(X[i] - Y[j])
+    return out'''
+BROADCAST = HEADER + '''    difference = X[:, None, :] - Y[None, :, :]
+    return np.sqrt((difference * difference).sum(axis=-1))'''
+
+
+def notebook(source):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False, "grade_id": "distances_code",
+                                 "schema_version": 3}
+    return new_notebook(cells=[cell])
+
+
+def test_a_copied_answer_with_renamed_variables_is_the_top_pair_and_independent_ones_are_not_flagged(tmp_path):
+    (tmp_path / "release" / "hw").mkdir(parents=True)
+    nbformat.write(notebook(STARTER), str(tmp_path / "release" / "hw" / "nb.ipynb"))
+    answers = {"ann": COPIED, "ben": LOOPS, "cat": RENAMED, "dan": BROADCAST, "eve": STARTER}
+    for student, source in answers.items():
+        (tmp_path / "autograded" / student / "hw").mkdir(parents=True)
+        nbformat.write(notebook(source), str(tmp_path / "autograded" / student / "hw" / "nb.ipynb"))
+    pairs = similar_pairs(tmp_path, "hw", sorted(answers))
+    assert [pair.students for pair in pairs] == [("ann", "cat")]
+    assert pairs[0].part == "distances" and min(pairs[0].similarity) > 0.8
