@@ -119,14 +119,18 @@ def write_finished(connection, submission, fingerprint, outcome):
 
 def record_submission_times(db_url, timed, calendar):
     """Record when each submission was handed in, against which due date: timed is
-    [(submission, naive UTC time, source in words)]; calendar: the course file's."""
+    [(submission, naive UTC time, source in words)]; calendar: the course file's, which decides
+    the due date and extensions of the assignments it gives a due date (the others keep theirs).
+    Our table exists (the journal creates it) before this runs."""
     with Gradebook(db_url) as gradebook:
-        for assignment_id in sorted({s.assignment_id for s, _, _ in timed}):
+        dated = {a for a in {s.assignment_id for s, _, _ in timed} if calendar.due_date(a) is not None}
+        for assignment_id in sorted(dated):
             gradebook.update_or_create_assignment(assignment_id, duedate=calendar.due_date(assignment_id))
         for submission, moment, source in timed:
-            gradebook.update_or_create_submission(
-                submission.assignment_id, submission.student_id, timestamp=moment,
-                extension=calendar.extension(submission.assignment_id, submission.student_id))
+            dates = ({"extension": calendar.extension(submission.assignment_id, submission.student_id)}
+                     if submission.assignment_id in dated else {})
+            gradebook.update_or_create_submission(submission.assignment_id, submission.student_id,
+                                                  timestamp=moment, **dates)
             key = ((SUBMITTED.c.student_id == submission.student_id)
                    & (SUBMITTED.c.assignment_id == submission.assignment_id))
             gradebook.db.execute(delete(SUBMITTED).where(key))

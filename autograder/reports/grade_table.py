@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 
 MAX_NOTE_CHARS = 160
-MAX_PART_NOTE_CHARS = 300  # per failed part in the notes column: its headline and the likely cause
+MAX_HEADLINE_CHARS = 200  # of a failed part's message in the notes column (the likely cause is kept whole)
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,11 +33,12 @@ def number(value):
 
 
 def short_reason(message):
-    """A failed part's message for the notes column: its first line, and the likely cause if named."""
+    """A failed part's message for the notes column: its first line (cut), and the likely cause
+    whole when one is named (the feedback page has the whole message)."""
     lines = [line.strip() for line in message.splitlines() if line.strip()]
-    kept = lines[:1] + [line for line in lines[1:] if line.startswith("Likely cause")]
-    text = " ".join(kept)
-    return text if len(text) <= MAX_PART_NOTE_CHARS else text[:MAX_PART_NOTE_CHARS] + "..."
+    head = lines[0] if lines else ""
+    head = head if len(head) <= MAX_HEADLINE_CHARS else head[:MAX_HEADLINE_CHARS] + "..."
+    return " ".join([head] + [line for line in lines[1:] if line.startswith("Likely cause")])
 
 
 def late_note(submission):

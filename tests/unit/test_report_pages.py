@@ -4,6 +4,7 @@ a copied answer with renamed variables is the top pair, independent answers are 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from autograder.reports.grade_table import notes_cell
 from autograder.reports.model import AssignmentInfo, GradebookExport, PartGrade, StudentGrades, SubmissionGrades
 from autograder.reports.similarity import similar_pairs
 from autograder.reports.summary_page import summary_page
@@ -76,3 +77,13 @@ def test_a_copied_answer_with_renamed_variables_is_the_top_pair_and_independent_
     pairs = similar_pairs(tmp_path, "hw", sorted(answers))
     assert [pair.students for pair in pairs] == [("ann", "cat")]
     assert pairs[0].part == "distances" and min(pairs[0].similarity) > 0.8
+
+
+def test_the_notes_cell_keeps_every_failed_parts_likely_cause():
+    """Twenty failed parts with long messages: no part's named bug is cut away (the old cell stopped at
+    4,000 characters), and each message's long detail stays on the feedback page."""
+    causes = [f"Likely cause: your code forgets bug number {i}. Hint: fix number {i}." for i in range(20)]
+    parts = [PartGrade("hw", f"part{i}", 0.0, 5.0, f"AssertionError: part{i}: 3 of 5 hidden test cases failed."
+                       + "\n  case 'x': " + "detail " * 300 + "\n" + causes[i]) for i in range(20)]
+    cell = notes_cell(StudentGrades("ann", [SubmissionGrades("ann", "hw", parts)]))
+    assert all(cause in cell for cause in causes) and "detail" not in cell
