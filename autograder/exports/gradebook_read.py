@@ -48,7 +48,7 @@ def assignment_info(gradebook, course, assignment_id):
                           [(name, points) for name, points, manual in cells if manual], assignment.duedate)
 
 
-def attach_comments(result, comments, info):
+def attach_comments(result, comments):
     """Put each instructor's comment beside its written answer or part (`<part>_code` cells), else in a list."""
     written = {w.name: w for w in result.written}
     parts = {f"{p.part}_code": p for p in result.parts}
@@ -82,7 +82,7 @@ def submission_grades(submission, info, row, time_source, calendar):
         grade = grades.get(name)
         graded = grade is not None and (grade.manual_score is not None or grade.auto_score is not None)
         result.written.append(WrittenAnswer(info.assignment_id, name, float(grade.score) if graded else None, points))
-    attach_comments(result, comments, info)
+    attach_comments(result, comments)
     if row is None and submission.notebooks:  # an UNFINISHED row's notes say why itself
         result.notes.append(f"{info.assignment_id}: {NOT_FINISHED}")
     result.seconds_late = submission.total_seconds_late

@@ -12,8 +12,8 @@ def test_every_hidden_case_has_a_pass_rate_and_the_rates_follow_the_submissions(
     hidden = {part: [case.name for case in p.cases] for part, p in parts_for(A1).items()}
     perfect = {p.part: p.cases for p in students["perfect"].parts if p.part in hidden}
     assert perfect == {part: dict.fromkeys(names, True) for part, names in hidden.items()}
-    untouched = {p.part: p.cases for p in students["untouched"].parts if p.part in hidden}
-    assert untouched == {part: dict.fromkeys(names, False) for part, names in hidden.items()}
+    untouched = [p for p in students["untouched"].parts if p.part in hidden]
+    assert len(untouched) == len(hidden) and not any(any(p.cases.values()) for p in untouched)  # none ran, or all failed
     rows = Tables((course_batch["output"] / f"summary-{A1}.html").read_text()).tables["cases"][1:]
     assert sorted((part, case) for part, case, _ in rows) == sorted((p, c) for p, names in hidden.items() for c in names)
     for part, case, rate in rows:

@@ -5,7 +5,6 @@ and `export` run again. Checked in the files an instructor opens (and formgrader
 import csv
 import json
 import os
-import re
 import select
 import shutil
 import signal
