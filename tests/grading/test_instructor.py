@@ -93,11 +93,16 @@ def exported_files(output):
             + sorted(output.glob("summary-*.html")) + sorted((output / "feedback").glob("*.html")))
 
 
-def test_a_partial_batch_is_graded_and_exported_for_its_assignments_only(scenario):
+def test_a_partial_batch_is_graded_and_exported_for_its_assignments_only(scenario, tmp_path, capsys):
     output = scenario["output"]
     for path in exported_files(output):
         text = path.read_text()
         assert not any(a in text for a in OTHERS), path.name
+    export_all(scenario["course"], f"sqlite:///{output / 'gradebook.db'}", tmp_path, list(BATCH),
+               ["alice", "bob", "carol", "erin"], quiet=False)   # the summary grade prints, with its lists
+    printed = capsys.readouterr().out
+    assert "Parts most often failed:" in printed and "hw4.mul: 1 of 2 submissions" in printed
+    assert not any(a in printed for a in OTHERS)
     assert sorted(p.name for p in output.glob("summary-*.html")) == ["summary-hw4.html", "summary-hw5.html"]
     assert sorted(p.name for p in (output / "course" / "source").iterdir()) == list(BATCH)
     columns, possible, rows = canvas(output)

@@ -1,12 +1,16 @@
 """The summary page and the similarity report, from values built by hand (no kernel, no gradebook):
 statistics over those who submitted, non-submitters apart, the pass rate of every hidden case;
-a copied answer with renamed variables is the top pair, independent answers are not flagged."""
+a copied answer with renamed variables is the top pair, independent answers are not flagged, and
+the pair is on the summary page and in similarity.csv without changing a grade."""
+import csv
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder.reports.grade_table import notes_cell
+from autograder.reports.feedback import feedback_page
+from autograder.reports.grade_table import notes_cell, write_canvas_csv, write_grades_csv
 from autograder.reports.model import AssignmentInfo, GradebookExport, PartGrade, StudentGrades, SubmissionGrades
-from autograder.reports.similarity import similar_pairs
+from autograder.reports.similarity import similar_pairs, write_similarity_csv
 from autograder.reports.summary_page import summary_page
 from tests.support.html_tables import Tables
 
@@ -77,6 +81,14 @@ def test_a_copied_answer_with_renamed_variables_is_the_top_pair_and_independent_
     pairs = similar_pairs(tmp_path, "hw", sorted(answers))
     assert [pair.students for pair in pairs] == [("ann", "cat")]
     assert pairs[0].part == "distances" and min(pairs[0].similarity) > 0.8
+    with open(write_similarity_csv(pairs, tmp_path / "similarity.csv"), newline="") as handle:
+        assert [row[:4] for row in csv.reader(handle)][1:] == [["hw", "distances", "ann", "cat"]]
+    students = [graded(s, CASES) for s in sorted(answers)]
+    export = GradebookExport([AssignmentInfo("hw", [("loss", 4.0), ("plot", 2.0)], [])], students)
+    page = Tables(summary_page(export, export.assignments[0], pairs))
+    assert [row[:2] for row in page.tables["similarity"][1:]] == [["distances", "ann and cat"]]
+    statistics = {row[0]: row[1] for row in page.tables["statistics"]}
+    assert statistics["mean of those who submitted"] == "6.0"   # a flag, never a change to a grade
 
 
 def test_the_notes_cell_keeps_every_failed_parts_likely_cause():
@@ -87,3 +99,22 @@ def test_the_notes_cell_keeps_every_failed_parts_likely_cause():
                        + "\n  case 'x': " + "detail " * 300 + "\n" + causes[i]) for i in range(20)]
     cell = notes_cell(StudentGrades("ann", [SubmissionGrades("ann", "hw", parts)]))
     assert all(cause in cell for cause in causes) and "detail" not in cell
+
+
+def test_a_submission_the_grading_machine_could_not_grade_is_blank_everywhere_not_zero(tmp_path):
+    """Its parts are blank in grades.csv and canvas.csv (not 0), its feedback says "not graded", and
+    the summary's statistics leave it out (a rerun grades it)."""
+    stuck = [PartGrade("hw", part, 0.0, points, "not graded: the sandbox could not be set up.", graded=False)
+             for part, points in (("loss", 4.0), ("plot", 2.0))]
+    students = [graded("ann", CASES), StudentGrades("ben", [SubmissionGrades("ben", "hw", stuck)])]
+    export = GradebookExport([AssignmentInfo("hw", [("loss", 4.0), ("plot", 2.0)], [])], students)
+    with open(write_grades_csv(export, tmp_path / "grades.csv"), newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert (rows["ben"]["hw.loss"], rows["ben"]["hw.plot"], rows["ben"]["total"]) == ("", "", "")
+    assert rows["ann"]["total"] == "6"
+    with open(write_canvas_csv(export, tmp_path / "canvas.csv"), newline="") as handle:
+        assert {row[0]: row[5] for row in list(csv.reader(handle))[2:]} == {"ann": "6", "ben": ""}
+    page = feedback_page(students[1])
+    assert "not graded yet" in page and '<span class="fail">' not in page and "<td>not graded</td>" in page
+    statistics = {row[0]: row[1] for row in Tables(summary_page(export, export.assignments[0])).tables["statistics"]}
+    assert statistics["mean of those who submitted"] == "6.0"
