@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder {release,grade,check,references,demo,audit,gradescope}`."""
+"""Command line: `python -m autograder {release,grade,export,check,references,demo,audit,gradescope}`."""
 import argparse
 import sys
 from pathlib import Path
@@ -9,6 +9,7 @@ DESCRIPTION = """Release, grade and check the course's notebooks with nbgrader.
 
   release [ASSIGNMENT]     solutions/ -> assignments/ (refuses any leak)
   grade SUBMISSIONS        autograde a folder or zip of <student>/<assignment>/<notebook>.ipynb
+  export                   write grades.csv, canvas.csv, feedback and summaries again from the gradebook
   check NOTEBOOK           for students: run a notebook and report each graded part
   references [ASSIGNMENT]  regenerate the hidden tests' reference numbers from the solutions
   demo                     build example submissions and grade them end to end
@@ -44,7 +45,21 @@ def cmd_grade(args):
     intake = IntakeLimits(max_notebook_bytes=parse_size(args.max_notebook_size),
                           max_unpacked_bytes=parse_size(args.max_batch_size))
     grade(Course.from_repo(args.data_size), args.submissions, args.output, args.assignment, args.timeout,
-          args.db_url, jobs=args.jobs, cluster=args.cluster, force=args.force, limits=limits, intake=intake)
+          args.db_url, jobs=args.jobs, cluster=args.cluster, force=args.force, limits=limits, intake=intake,
+          missing_as_zero=args.missing_as_zero)
+    return 0
+
+
+def cmd_export(args):
+    from autograder.exports.export import export_all
+    from autograder.grading.gradebook import with_driver
+    output = args.output.resolve()
+    db_url = with_driver(args.db_url) if args.db_url else f"sqlite:///{output / 'gradebook.db'}"
+    if not args.db_url and not (output / "gradebook.db").is_file():
+        print(f"No gradebook at {output / 'gradebook.db'}: give --db-url, or the --output of `grade`.", file=sys.stderr)
+        return 2
+    export_all(Course.from_repo(), db_url, output, args.assignment, None, args.missing_as_zero, output / "course",
+               quiet=False)
     return 0
 
 
@@ -84,6 +99,10 @@ def cmd_gradescope(args):
     print(f"Wrote {path}: upload it as the autograder of a Gradescope programming assignment "
           "(Ubuntu 24.04 base image; see docs/instructors.md).")
     return 0
+
+
+MISSING_AS_ZERO = ("write 0, not a blank, for a student with no submission of an assignment in canvas.csv and "
+                   "grades.csv (after the deadline)")
 
 
 def build_parser():
@@ -140,7 +159,18 @@ def build_parser():
     grade.add_argument("--max-batch-size", default="16G",
                        help="a zip of submissions unpacks to at most this much; members past it are skipped "
                             "with a note (default 16G)")
+    grade.add_argument("--missing-as-zero", action="store_true", help=MISSING_AS_ZERO)
     grade.set_defaults(run=cmd_grade)
+
+    export = commands.add_parser("export", help="write every export again from the gradebook (after formgrader)")
+    export.add_argument("--output", type=Path, default=REPO_ROOT / "grading_output",
+                        help="the --output of `grade`: its gradebook.db and course/ are read, the exports "
+                             "written there (default: grading_output/)")
+    export.add_argument("--db-url", help="gradebook SQLAlchemy URL (default: gradebook.db in the output folder)")
+    export.add_argument("--assignment", action="append",
+                        help="export only this assignment (repeatable; default: every assignment with a submission)")
+    export.add_argument("--missing-as-zero", action="store_true", help=MISSING_AS_ZERO)
+    export.set_defaults(run=cmd_export)
 
     check = commands.add_parser("check", help="run a notebook and report each graded part (visible tests)")
     check.add_argument("notebook", type=Path)

@@ -2,17 +2,21 @@
 
 A course is a folder of nbgrader source notebooks (``solutions/<assignment>/``),
 the folder its releases go to (``assignments/<assignment>/``), the folder of its
-reference numbers (one ``<assignment>.json`` each) and the data size its
-notebooks run on. ``Course.from_repo()`` is this repository's course; tests and
+reference numbers (one ``<assignment>.json`` each), the data size its
+notebooks run on, and its calendar from the course file ``course.toml`` (due
+dates, extensions, late policy: course_file.py). ``Course.from_repo()`` is this repository's course; tests and
 workers build their own instead of changing anyone's globals.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograder.course_file import CourseCalendar, load_calendar
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 # Instructor-only folders inside the package: the sandbox hides them (kernel/sandbox.py).
 REFERENCES_DIR = PACKAGE_DIR / "judging" / "references"
+COURSE_FILE = "course.toml"
 CATALOG_DIR = PACKAGE_DIR / "catalog"
 INSTRUCTOR_DIRS = (REFERENCES_DIR, CATALOG_DIR)
 
@@ -24,17 +28,21 @@ class Course:
     assignments_dir: Path
     references_dir: Path
     data_size: str | None = None  # "small", "full", or None (the notebooks' own default)
+    calendar: CourseCalendar = field(default_factory=CourseCalendar)
 
     @classmethod
     def from_repo(cls, data_size=None):
         """This repository's course (references inside the package, where the wheel ships them)."""
-        return cls(REPO_ROOT / "solutions", REPO_ROOT / "assignments", REFERENCES_DIR, data_size)
+        return cls(REPO_ROOT / "solutions", REPO_ROOT / "assignments", REFERENCES_DIR, data_size,
+                   load_calendar(REPO_ROOT / COURSE_FILE))
 
     @classmethod
     def under(cls, root, data_size=None):
-        """A course whose three folders are solutions/, assignments/ and references/ under `root`."""
+        """A course whose three folders are solutions/, assignments/ and references/ under `root`,
+        and whose course file (if any) is root/course.toml."""
         root = Path(root)
-        return cls(root / "solutions", root / "assignments", root / "references", data_size)
+        return cls(root / "solutions", root / "assignments", root / "references", data_size,
+                   load_calendar(root / COURSE_FILE))
 
     def assignment_ids(self):
         """Names of the assignments that have a source folder, sorted."""

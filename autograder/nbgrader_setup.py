@@ -49,3 +49,24 @@ def raise_on_failure(result, what):
     if not result["success"]:
         raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or result.get('log')}")
     return result
+
+
+NBGRADER_CONFIG = "nbgrader_config.py"
+
+
+def write_nbgrader_config(root, db_url):
+    """Write root/nbgrader_config.py: what formgrader (`nbgrader formgrader`, or `jupyter lab` with
+    its Formgrader menu, started in `root`) needs to open this course folder and its gradebook,
+    wherever the database is. Readable by its owner only: a server URL may hold a password."""
+    path = os.path.join(str(root), NBGRADER_CONFIG)
+    settings = course_config(root, db_url).CourseDirectory
+    lines = ["# Written by `python -m autograder grade`: formgrader's view of this course folder.",
+             "# Grade here by hand (written answers, comments, changed scores); autograde with",
+             "# `python -m autograder grade`, which runs student code in its sandbox (formgrader's own",
+             "# Autograde button does not), then `python -m autograder export` for the exports.",
+             "c = get_config()  # noqa: F821 (given by Jupyter when it loads this file)"]
+    lines += [f"c.CourseDirectory.{name} = {settings[name]!r}" for name in
+              ("root", "course_id", "db_url", "source_directory", "release_directory", "ignore")]
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path

@@ -66,9 +66,16 @@ def call_best_on_border(func, inputs):
     best_value, border = as_tuple("best_on_border", result, 2, "(best_value, border)")
     if border not in BORDERS:
         raise StudentOutputError(f"best_on_border: border should be 'low', 'high' or None; it is {border!r}.")
-    warned = any(issubclass(w.category, UserWarning) for w in caught)
     return {"best_value": as_array("best_value", best_value, ()), "border": np.float64(BORDERS[border]),
-            "warned": np.float64(warned)}
+            "warned": np.float64(warning_kind(caught, border))}
+
+
+def warning_kind(caught, border):
+    """1 for a UserWarning (what the docstring asks), 2 for a border reported with only warnings of
+    another category (so that bug is told apart from no warning at all), 0 for none."""
+    if any(issubclass(w.category, UserWarning) for w in caught):
+        return 1
+    return 2 if caught and border is not None else 0
 
 
 def best_on_border_cases():

@@ -31,7 +31,7 @@ def part_tests(result, cell_passed, cell_message):
 
 
 def results_json(report, cell_verdicts):
-    """results.json's content for a StudentReport of one assignment.
+    """results.json's content for one student's grades of one assignment (reports/model.py StudentGrades).
 
     cell_verdicts: {part: (passed, message)} of the graded notebook's test cells (a part
     missing from it, e.g. in a notebook that could not be graded, counts as failed there with

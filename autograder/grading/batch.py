@@ -1,48 +1,64 @@
 """`python -m autograder grade SUBMISSIONS`: autograde a batch with nbgrader.
 
 Per run:
-1. put the source notebooks into a course folder and run nbgrader
-   generate_assignment, which records every test cell (hidden tests
-   included) in the gradebook;
-2. read the batch (intake.py): missing, damaged or renamed notebooks are
-   dealt with here, one submission at a time;
+1. read the batch (intake.py): missing, damaged or renamed notebooks are
+   dealt with here, one submission at a time. The batch is graded for the
+   assignments somebody handed in (of those asked for): a student with no
+   folder for an assignment has no submission of it, and is not graded on it;
+2. put those assignments' source notebooks into a course folder and run
+   nbgrader generate_assignment, which records every test cell (hidden tests
+   included) in the gradebook; record each submission's time
+   (submission_time.py) against its due date and extension (the course file);
 3. grade each submission not finished by an earlier run (grader.py), in this
    process, in worker processes (workers.py, --jobs) or on a Dask cluster
    (cluster.py, --cluster); each is marked finished in the journal;
-4. write grades.csv, one HTML feedback file per student and a summary (reports/).
+4. write the nbgrader_config.py formgrader needs into the course folder, and
+   export grades.csv, canvas.csv, the feedback and summary pages from the
+   gradebook (exports/), for this batch's assignments and students.
 """
 import sys
 
+from autograder.exports.export import export_all
 from autograder.grading.cluster import grade_on_cluster
-from autograder.grading.gradebook import add_students, schema_lock
+from autograder.grading.gradebook import add_students, record_submission_times, schema_lock
 from autograder.grading.grader import DEFAULT_CELL_TIMEOUT, Grader
 from autograder.grading.intake import IntakeLimits
 from autograder.grading.journal import Journal
 from autograder.grading.progress import progress
-from autograder.grading.results import StudentReport
+from autograder.grading.submission_time import leave_for_formgrader, submission_time, zip_entry_times
 from autograder.grading.workers import grade_in_workers
 from autograder.kernel.kernel_env import kernel_environment
 from autograder.kernel.sandbox import warn_if_off
-from autograder.reports.feedback import write_feedback
-from autograder.reports.grade_table import print_summary, write_canvas_csv, write_grades_csv
-from autograder.reports.summary_page import write_summary_pages
+from autograder.nbgrader_setup import write_nbgrader_config
 
 
 def grade_and_mark(grader, journal, submission):
-    """Grade one submission and mark it finished in the journal, unless it could not be graded
-    (it then stays unfinished, so that a rerun grades it)."""
+    """Grade one submission and mark it finished in the journal, unless it could not be graded:
+    it is then recorded as unfinished (the exports show why), so that a rerun grades it."""
     results, notes, graded = grader.grade_or_not(submission)
     if graded:
         journal.mark(submission, results, notes)
+    else:
+        journal.mark_unfinished(submission, results, notes)
     return results, notes
 
 
-def open_gradebook(grader, submissions):
+def open_gradebook(grader, student_ids):
     """Record the assignments and students; return the journal (one grader at a time)."""
     with schema_lock(grader.db_url):
         grader.prepare()
-        add_students(grader.db_url, [s.student_id for s in submissions])
+        add_students(grader.db_url, student_ids)
         return Journal(grader.course, grader.db_url, grader.assignment_ids, grader.cell_timeout)
+
+
+def record_times(grader, batch_path, submissions):
+    """Record when each submission was handed in (and how we know), against its due date;
+    return [(submission, time, source)]."""
+    entries = zip_entry_times(batch_path)
+    calendar = grader.course.calendar
+    timed = [(s, *submission_time(s, entries, calendar)) for s in submissions]
+    record_submission_times(grader.db_url, timed, calendar)
+    return timed
 
 
 def already_finished(journal, submissions, force, quiet):
@@ -54,17 +70,6 @@ def already_finished(journal, submissions, force, quiet):
     return done
 
 
-def student_reports(submissions, outcomes):
-    """One StudentReport per student, parts and notes in submission order."""
-    reports = {}
-    for i, submission in enumerate(submissions):
-        results, notes = outcomes[i]
-        report = reports.setdefault(submission.student_id, StudentReport(submission.student_id))
-        report.parts += results
-        report.notes += notes
-    return list(reports.values())
-
-
 def report_intake(notes, out=None):
     """Print what intake skipped or refused, with the reasons (even when quiet: nothing is dropped unsaid)."""
     if notes:
@@ -73,41 +78,47 @@ def report_intake(notes, out=None):
 
 
 def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=False, intake=IntakeLimits()):
-    """Grade every submission in a folder or zip; return the StudentReports."""
-    submissions, notes = grader.read_batch(batch_path, intake)
+    """Grade every submission in a folder or zip for the assignments handed in; narrow
+    grader.assignment_ids to those; return the batch's student ids."""
+    everything, notes = grader.read_batch(batch_path, intake)
     report_intake(notes)
+    submissions = [s for s in everything if s.folder.is_dir()]
+    grader.assignment_ids = [a for a in grader.assignment_ids if any(s.assignment_id == a for s in submissions)]
+    students = sorted({s.student_id for s in everything})
+    if not quiet:
+        print(f"Grading {', '.join(grader.assignment_ids) or 'nothing'}: {len(submissions)} submission(s) "
+              f"of {len(students)} student(s).")
     warn_if_off()
     with kernel_environment(grader.course.data_size):
-        journal = open_gradebook(grader, submissions)
-        outcomes = already_finished(journal, submissions, force, quiet)
-        todo = [i for i in range(len(submissions)) if i not in outcomes]
-        pending = [submissions[i] for i in todo]
-        if cluster:
-            graded = grade_on_cluster(grader, journal, pending, cluster, quiet)
-        elif jobs > 1:
-            graded = grade_in_workers(grader, journal, pending, jobs, quiet)
+        journal = open_gradebook(grader, students)
+        timed = record_times(grader, batch_path, submissions)
+        done = already_finished(journal, submissions, force, quiet)
+        pending = [s for i, s in enumerate(submissions) if i not in done]
+        if pending and cluster:
+            grade_on_cluster(grader, journal, pending, cluster, quiet)
+        elif pending and jobs > 1:
+            grade_in_workers(grader, journal, pending, jobs, quiet)
         else:
-            graded = [grade_and_mark(grader, journal, s) for s in progress(pending, quiet)]
-        outcomes.update(zip(todo, graded))
+            for submission in progress(pending, quiet):
+                grade_and_mark(grader, journal, submission)
+        for submission, moment, _ in timed:
+            leave_for_formgrader(grader.course_root, submission, moment)
         journal.close()
-    return student_reports(submissions, outcomes)
+    return students
 
 
 def grade(course, batch_path, output_dir, assignment_ids=None, cell_timeout=DEFAULT_CELL_TIMEOUT, db_url=None,
-          quiet=False, jobs=1, cluster=None, force=False, limits=None, intake=IntakeLimits()):
-    """Grade a batch of `course` (at course.data_size), write grades.csv and feedback/, print a
-    summary; return the reports. limits: kernel.limits.Limits; intake: intake.IntakeLimits."""
+          quiet=False, jobs=1, cluster=None, force=False, limits=None, intake=IntakeLimits(), missing_as_zero=False):
+    """Grade a batch of `course` (at course.data_size), write the nbgrader_config.py formgrader
+    needs, export from the gradebook for the batch's assignments and students (exports/), print a
+    summary; return the exported students (reports/model.py StudentGrades). limits:
+    kernel.limits.Limits; intake: intake.IntakeLimits."""
     grader = Grader(course, output_dir, assignment_ids, cell_timeout, db_url, limits)
-    reports = grade_batch(grader, batch_path, jobs, quiet, cluster, force, intake)
-    columns = [(a, part, points) for a in grader.assignment_ids
-               for notebook_parts in grader.parts[a].values() for part, _, points in notebook_parts]
-    csv_path = write_grades_csv(reports, columns, grader.output_dir / "grades.csv")
-    write_canvas_csv(reports, columns, grader.output_dir / "canvas.csv")
-    feedback_dir = write_feedback(reports, grader.output_dir / "feedback")
-    summaries = write_summary_pages(reports, columns, grader.output_dir)
+    students = grade_batch(grader, batch_path, jobs, quiet, cluster, force, intake)
+    config = write_nbgrader_config(grader.course_root, grader.db_url)
+    export = export_all(course, grader.db_url, grader.output_dir, grader.assignment_ids, students, missing_as_zero,
+                        grader.course_root, quiet)
     if not quiet:
-        print_summary(reports, columns)
-        print(f"\nGrade table: {csv_path} (and canvas.csv for an LMS)\n"
-              f"Feedback:    {feedback_dir}/<student>.html\n"
-              f"Summary:     {', '.join(str(p) for p in summaries)}\nGradebook:   {grader.db_url}")
-    return reports
+        print(f"Gradebook:   {grader.db_url}\nFormgrader:  `nbgrader formgrader` (or `jupyter lab`) in "
+              f"{grader.course_root} ({config})")
+    return export.students

@@ -6,24 +6,19 @@
 - the decisions taken after a notebook ran: parts whose verdict took the score
   away, and parts the dependency rerun gave back (as manual scores);
 - the finished-submission rows that crash safety and resume read (journal.py);
+- each submission's time, the assignment's due date and the student's extension
+  (nbgrader's columns, which formgrader shows) and where the time came from (ours);
 - what lets several graders share one server database (PostgreSQL).
 """
 from contextlib import contextmanager
 
 from nbgrader.api import Gradebook, MissingEntry
-from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, delete, insert, select, text
+from sqlalchemy import create_engine, delete, insert, text
 
+from autograder.gradebook_schema import FINISHED, SUBMITTED
 from autograder.nbgrader_setup import COURSE_ID
 
 SCHEMA_LOCK_KEY = 7231  # any fixed number: the advisory lock all our graders agree on
-
-FINISHED = Table(
-    "autograder_finished", MetaData(),
-    Column("student_id", String(128), primary_key=True),
-    Column("assignment_id", String(128), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),
-    Column("outcome", Text, nullable=False),
-)
 
 
 def with_driver(db_url):
@@ -48,7 +43,8 @@ def record_scores(db_url, submission, notebooks, scores, finished=None):
             graded = gradebook.find_submission_notebook(notebook, submission.assignment_id, submission.student_id)
             for grade in graded.grades:
                 grade.auto_score, grade.manual_score = notebook_scores.get(grade.name, (0.0, None))
-                grade.needs_manual_grade = False
+                # as nbgrader's autograde leaves it: a written answer (no autograded score) awaits a grader
+                grade.needs_manual_grade = grade.auto_score is None and grade.manual_score is None
         if finished is not None:
             finished(gradebook.db)
         gradebook.db.commit()
@@ -112,16 +108,6 @@ def record_decisions(db_url, submission, notebook, notebook_parts, revoked, give
         gradebook.db.commit()
 
 
-def create_finished_table(engine):
-    FINISHED.create(engine, checkfirst=True)
-
-
-def finished_rows(engine):
-    """{(student_id, assignment_id): row} of every finished submission."""
-    with engine.connect() as connection:
-        return {(r.student_id, r.assignment_id): r for r in connection.execute(select(FINISHED))}
-
-
 def write_finished(connection, submission, fingerprint, outcome):
     """Mark one submission finished (outcome: JSON text), inside the caller's transaction."""
     key = (FINISHED.c.student_id == submission.student_id) & (FINISHED.c.assignment_id == submission.assignment_id)
@@ -129,3 +115,25 @@ def write_finished(connection, submission, fingerprint, outcome):
     connection.execute(insert(FINISHED).values(student_id=submission.student_id,
                                                assignment_id=submission.assignment_id,
                                                fingerprint=fingerprint, outcome=outcome))
+
+
+def record_submission_times(db_url, timed, calendar):
+    """Record when each submission was handed in, against which due date: timed is
+    [(submission, naive UTC time, source in words)]; calendar: the course file's, which decides
+    the due date and extensions of the assignments it gives a due date (the others keep theirs).
+    Our table exists (the journal creates it) before this runs."""
+    with Gradebook(db_url) as gradebook:
+        dated = {a for a in {s.assignment_id for s, _, _ in timed} if calendar.due_date(a) is not None}
+        for assignment_id in sorted(dated):
+            gradebook.update_or_create_assignment(assignment_id, duedate=calendar.due_date(assignment_id))
+        for submission, moment, source in timed:
+            dates = ({"extension": calendar.extension(submission.assignment_id, submission.student_id)}
+                     if submission.assignment_id in dated else {})
+            gradebook.update_or_create_submission(submission.assignment_id, submission.student_id,
+                                                  timestamp=moment, **dates)
+            key = ((SUBMITTED.c.student_id == submission.student_id)
+                   & (SUBMITTED.c.assignment_id == submission.assignment_id))
+            gradebook.db.execute(delete(SUBMITTED).where(key))
+            gradebook.db.execute(insert(SUBMITTED).values(student_id=submission.student_id,
+                                                          assignment_id=submission.assignment_id, time_source=source))
+        gradebook.db.commit()

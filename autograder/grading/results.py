@@ -19,30 +19,11 @@ class PartResult:
     max_score: float
     message: str
     graded: bool = True  # False: the grading machine failed (not the submission); a rerun grades it
+    cases: dict = field(default_factory=dict)  # hidden case name -> passed, for the parts judged from a record
 
     @property
     def passed(self):
         return self.graded and self.score >= self.max_score > 0
-
-
-@dataclass
-class StudentReport:
-    """Everything graded for one student, across assignments."""
-    student_id: str
-    parts: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-
-    @property
-    def graded(self):
-        return all(p.graded for p in self.parts)
-
-    @property
-    def total(self):
-        return sum(p.score for p in self.parts)
-
-    @property
-    def max_total(self):
-        return sum(p.max_score for p in self.parts)
 
 
 def graded_parts(notebook_path):

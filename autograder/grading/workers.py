@@ -73,9 +73,10 @@ def grade_one(submission):
 
 def record(grader, journal, submission, outcome):
     """Write one worker's outcome into the parent's course folder and gradebook: the scores and the
-    journal's finished mark in one transaction. A submission that could not be graded leaves both
-    untouched (a rerun grades it)."""
+    journal's finished mark in one transaction. A submission that could not be graded leaves the
+    scores untouched and is recorded as unfinished (the exports show why; a rerun grades it)."""
     if not outcome.finished:
+        journal.mark_unfinished(submission, outcome.results, outcome.notes)
         return
     for notebook, text in outcome.notebooks.items():
         path = grader.graded_path(submission, notebook)

@@ -50,7 +50,7 @@ def check_part(assignment_id, part_name, obj):
     # Outside the grader only: judging needs the references (instructor side).
     from autograder.course import Course
     from autograder.judging.verdicts import judge
-    passed, message = judge(Course.from_repo(), assignment_id, part_name, outcomes)
+    passed, message, _ = judge(Course.from_repo(), assignment_id, part_name, outcomes)
     if not passed:
         raise AssertionError(message)
     print(message)

@@ -35,7 +35,7 @@ def case_problems(result, reference, tol):
 
 
 def judge(course, assignment_id, part_name, outcomes):
-    """(passed, message) for one part's outcomes, one per hidden case in order.
+    """(passed, message, {case name: passed}) for one part's outcomes, one per hidden case in order.
 
     The message lists the first failing cases (output, element, relative
     error) and, when the outputs match a catalogued bug, names it; it never
@@ -43,31 +43,33 @@ def judge(course, assignment_id, part_name, outcomes):
     """
     part = parts_for(assignment_id)[part_name]
     references = load_references(course, assignment_id)[part_name]
-    failures, diagnosis = [], None
+    failures, diagnosis, cases = [], None, {}
     for case, result in zip(part.cases, outcomes):
         problems = case_problems(result, references[case.name], case.tol)
+        cases[case.name] = not problems
         if problems:
             failures.append(f"case '{case.name}': " + "; ".join(problems))
             if diagnosis is None:
                 diagnosis = likely_bug(assignment_id, part_name, part, case, result)
     if not failures:
-        return True, f"{part_name}: all {len(part.cases)} hidden test cases pass."
+        return True, f"{part_name}: all {len(part.cases)} hidden test cases pass.", cases
     listed = "\n  ".join(failures[:MAX_CASES_LISTED])
     more = f"\n  (and {len(failures) - MAX_CASES_LISTED} more)" if len(failures) > MAX_CASES_LISTED else ""
     cause = f"\n{describe(diagnosis)}" if diagnosis else ""
     return False, (f"{part_name}: {len(failures)} of {len(part.cases)} hidden test cases failed.\n"
-                   f"  {listed}{more}{cause}")
+                   f"  {listed}{more}{cause}"), cases
 
 
 def record_verdict(course, assignment_id, part_name, record_dir):
-    """(passed, message, recorded) of one part from its record; recorded is False when it is missing or bad."""
+    """(passed, message, recorded, {case name: passed}) of one part from its record; recorded is False
+    (and the cases empty) when it is missing or bad."""
     part = parts_for(assignment_id)[part_name]
     try:
         outcomes = read_record(record_dir, part_name, len(part.cases))
     except MalformedRecord as error:
-        return False, f"the hidden tests of {part_name} could not be checked: {error}.", False
-    passed, message = judge(course, assignment_id, part_name, outcomes)
-    return passed, error_message("AssertionError", message), True
+        return False, f"the hidden tests of {part_name} could not be checked: {error}.", False, {}
+    passed, message, cases = judge(course, assignment_id, part_name, outcomes)
+    return passed, error_message("AssertionError", message), True, cases
 
 
 def combined(cell_passed, cell_message, verdict):
@@ -76,7 +78,7 @@ def combined(cell_passed, cell_message, verdict):
     A failed hidden verdict explains more than the cell (it names the bug), so
     its message wins; a missing record is explained by the cell's own error.
     """
-    passed, message, recorded = verdict
+    passed, message, recorded = verdict[:3]
     if passed:
         return cell_passed, cell_message
     if recorded or cell_passed:
@@ -97,6 +99,7 @@ def apply_verdicts(course, assignment_id, results, record_dir):
             continue
         verdict = record_verdict(course, assignment_id, result.part, record_dir)
         passed, result.message = combined(result.passed, result.message, verdict)
+        result.cases = verdict[3]
         if not passed and result.score > 0:
             result.score = 0.0
             revoked.append(result.part)

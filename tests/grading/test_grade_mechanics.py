@@ -20,9 +20,11 @@ def graded(toy_graded):
 
 def test_grading_prints_the_summary_and_where_everything_is(graded):
     printed = graded["printed"]
-    assert "Graded 8 student(s) on 2 part(s), 5 points in all." in printed
+    assert "Graded 8 student(s) on 1 assignment(s)." in printed
+    assert "toy: 8 submission(s), 2 part(s), 5 points" in printed
     assert "Parts most often failed:" in printed and "Submissions with notes" in printed
     assert "Grade table:" in printed and "Feedback:" in printed and "Summary:" in printed
+    assert "Formgrader:" in printed
 
 
 def scores(graded, student):
@@ -120,5 +122,5 @@ def test_canvas_export_and_summary_page(graded):
     assert {row[0]: row[-1] for row in rows[2:]}["edited_test"] == "2"
     page = (graded["output"] / f"summary-{ASSIGNMENT}.html").read_text()
     assert "data:image/png;base64," in page
-    assert "<td>add</td><td>2</td><td>4 of 8</td>" in page
+    assert "<td>add</td><td>2</td><td>4 of 8 (50%)</td>" in page
     assert "not_json: toy/toy.ipynb: toy.ipynb is not valid notebook JSON" in page

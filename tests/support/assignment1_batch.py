@@ -87,9 +87,7 @@ def write_course_batch(course, batch, output):
     return {"demo": demo, "audit": audit}
 
 
-def assignment_report(report, assignment_id=A1):
-    """The part of a StudentReport about one assignment (every student of the batch is graded
-    on every assignment; those who submitted nothing for one get its parts at zero)."""
-    from autograder.grading.results import StudentReport
-    return StudentReport(report.student_id, [p for p in report.parts if p.assignment_id == assignment_id],
-                         list(report.notes))
+def assignment_report(student, assignment_id=A1):
+    """The part of a student's exported grades (reports.model.StudentGrades) about one assignment."""
+    from autograder.reports.model import StudentGrades
+    return StudentGrades(student.student_id, [s for s in student.submissions if s.assignment_id == assignment_id])

@@ -2,7 +2,7 @@
 from nbgrader.api import Gradebook
 from sqlalchemy import create_engine, func, select
 
-from autograder.grading.gradebook import FINISHED
+from autograder.gradebook_schema import FINISHED, UNFINISHED
 
 
 def assert_same_grading(expected_dir, output_dir):
@@ -25,6 +25,7 @@ def finished_count(db_url, assignment_id):
     engine = create_engine(db_url)
     with engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(FINISHED)
-                                   .where(FINISHED.c.assignment_id == assignment_id)).scalar_one()
+                                   .where(FINISHED.c.assignment_id == assignment_id)
+                                   .where(FINISHED.c.fingerprint != UNFINISHED)).scalar_one()
     engine.dispose()
     return count

@@ -34,8 +34,19 @@ def test_cell(source, grade_id, points):
 
 test_cell.__test__ = False  # a cell builder, not a pytest test
 
+WRITTEN = "explain_mul"  # the written answer of the toy with one (graded by hand in formgrader)
 
-def toy_source_notebook():
+
+def written_answer_cell(grade_id, points):
+    """An nbgrader manually graded answer cell (markdown): a written answer."""
+    cell = new_markdown_cell("### BEGIN SOLUTION\nMultiplication is repeated addition.\n### END SOLUTION")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "points": points,
+                                 "grade_id": grade_id, "schema_version": 3}
+    return cell
+
+
+def toy_source_notebook(written=False):
+    """The toy notebook: add (2 points) and mul (3), and with `written` a written answer (2) last."""
     nb = new_notebook(cells=[
         new_markdown_cell("# Toy assignment"),
         solution_cell("def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION", "add_code"),
@@ -47,23 +58,26 @@ def toy_source_notebook():
         test_cell("import warnings\nwarnings.warn('a harmless warning')\n"
                   "assert mul(2, 3) == 6, 'mul(2, 3) should be 6'", "test_mul", 3),
     ])
+    if written:
+        nb.cells += [new_markdown_cell("Why does `mul(2, 3)` equal `add(2, add(2, 2))`?"), written_answer_cell(WRITTEN, 2)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
 
-def write_toy_solutions(solutions_dir, assignment_id=ASSIGNMENT):
+def write_toy_solutions(solutions_dir, assignment_id=ASSIGNMENT, written=False):
     folder = Path(solutions_dir) / assignment_id
     folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(toy_source_notebook(), str(folder / f"{NOTEBOOK}.ipynb"))
+    nbformat.write(toy_source_notebook(written), str(folder / f"{NOTEBOOK}.ipynb"))
     return folder
 
 
-def release_toy_course(root, assignment_ids=(ASSIGNMENT,)):
-    """Write the toy solutions (one copy per assignment id) under `root`, release them into
-    root/assignments, and return the course (Course.under(root))."""
+def release_toy_course(root, assignment_ids=(ASSIGNMENT,), written=()):
+    """Write the toy solutions (one copy per assignment id; those in `written` with a written
+    answer) under `root`, release them into root/assignments, and return the course
+    (Course.under(root), which reads root/course.toml if there is one)."""
     course = Course.under(root)
     for assignment_id in assignment_ids:
-        write_toy_solutions(course.solutions_dir, assignment_id)
+        write_toy_solutions(course.solutions_dir, assignment_id, assignment_id in written)
         release(course, assignment_id)
     return course
 

@@ -1,7 +1,7 @@
 """How the audit packs variants into submissions and judges a graded one (no kernel)."""
 from autograder.audit import judge, pack
 from autograder.catalog import Variant
-from autograder.grading.results import PartResult, StudentReport
+from autograder.reports.model import PartGrade, StudentGrades, SubmissionGrades
 
 
 def variant(name, part, cell, kind="wrong", description=""):
@@ -18,8 +18,8 @@ def test_pack_never_puts_two_variants_on_one_part_or_cell_nor_mixes_kinds():
 def test_judge_wants_the_own_part_lost_named_and_nothing_else_lost():
     a, d = variant("a", "p1", "c1", description="sums"), variant("d", "p3", "c3", description="forgets")
     def report(*lost, message="p1: Likely cause: your code sums."):
-        parts = [PartResult("x", p, 0 if p in lost else 1, 1, message if p == "p1" else "m") for p in ("p1", "p2", "p3")]
-        return StudentReport("wrong-01", parts)
+        parts = [PartGrade("x", p, 0 if p in lost else 1, 1, message if p == "p1" else "m") for p in ("p1", "p2", "p3")]
+        return StudentGrades("wrong-01", [SubmissionGrades("wrong-01", "x", parts)])
     assert judge(a, [a, d], report("p1", "p3"))[:2] == (True, True)
     assert judge(a, [a, d], report("p1", "p2", "p3"))[0] is False          # p2 had no bug
     assert judge(a, [a, d], report("p3"))[0] is False                      # its own part kept its points

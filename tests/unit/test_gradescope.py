@@ -11,18 +11,23 @@ from autograder.course import Course
 from autograder.gradescope import run
 from autograder.gradescope.build import build
 from autograder.gradescope.results import AFTER_DUE_DATE, HIDDEN_FAILED, PASSED, VISIBLE, results_json
-from autograder.grading.results import PartResult, StudentReport
+from autograder.reports.model import PartGrade, StudentGrades, SubmissionGrades
 
 COURSE = Course.from_repo()
 A1 = "assignment1"
 
 
+def student(parts, notes=()):
+    """One student's grades of Assignment 1, as grade() returns them."""
+    return StudentGrades("submission", [SubmissionGrades("submission", A1, parts=parts, notes=list(notes))])
+
+
 def report():
-    return StudentReport("submission", [
-        PartResult(A1, "svm_loss_naive", 12.0, 12.0, "passed"),
-        PartResult(A1, "softmax_loss_naive", 0.0, 12.0, "not implemented yet: ..."),
-        PartResult(A1, "softmax_loss_vectorized", 0.0, 12.0,
-                   "softmax_loss_vectorized: 2 of 6 hidden test cases failed.\n  case 'large scores': ..."),
+    return student([
+        PartGrade(A1, "svm_loss_naive", 12.0, 12.0, "passed"),
+        PartGrade(A1, "softmax_loss_naive", 0.0, 12.0, "not implemented yet: ..."),
+        PartGrade(A1, "softmax_loss_vectorized", 0.0, 12.0,
+                  "softmax_loss_vectorized: 2 of 6 hidden test cases failed.\n  case 'large scores': ..."),
     ], ["linear.ipynb was graded as linear_classifiers.ipynb (please keep the original file name next time)."])
 
 
@@ -48,7 +53,7 @@ def test_a_test_per_part_with_its_score_and_the_hidden_details_after_the_due_dat
 
 
 def test_a_part_missing_from_the_graded_notebook_shows_the_graders_message():
-    results = results_json(StudentReport("s", [PartResult(A1, "svm_loss_naive", 0.0, 12.0, "not submitted.")]), {})
+    results = results_json(student([PartGrade(A1, "svm_loss_naive", 0.0, 12.0, "not submitted.")]), {})
     assert results["tests"] == [{"name": "svm_loss_naive", "score": 0.0, "max_score": 12.0,
                                  "output": "not submitted.", "visibility": VISIBLE}]
 

@@ -7,7 +7,7 @@ import nbformat
 
 from autograder.grading import intake
 from autograder.grading.intake import IntakeLimits, collect_submissions, extract_zip, open_batch, student_id_problem
-from autograder.grading.results import PartResult, StudentReport
+from autograder.reports.model import AssignmentInfo, GradebookExport, PartGrade, StudentGrades, SubmissionGrades
 from autograder.reports.grade_table import spreadsheet_text, write_canvas_csv, write_grades_csv
 from tests.support.zips import MB, add_symlink, write_zip_bomb
 
@@ -171,10 +171,11 @@ def test_every_refused_student_folder_is_named_with_its_reason(tmp_path):
 
 
 def test_csv_cells_cannot_become_formulas(tmp_path):
-    report = StudentReport("=cmd|' /C calc'!A0", [PartResult("a1", "p", 1.0, 2.0, "@SUM(1+1)")], ["-2+3"])
-    columns = [("a1", "p", 2.0)]
-    write_grades_csv([report], columns, tmp_path / "grades.csv")
-    write_canvas_csv([report], columns, tmp_path / "canvas.csv")
+    student = "=cmd|' /C calc'!A0"
+    submission = SubmissionGrades(student, "a1", [PartGrade("a1", "p", 1.0, 2.0, "@SUM(1+1)")], notes=["-2+3"])
+    export = GradebookExport([AssignmentInfo("a1", [("p", 2.0)], [])], [StudentGrades(student, [submission])])
+    write_grades_csv(export, tmp_path / "grades.csv")
+    write_canvas_csv(export, tmp_path / "canvas.csv")
     with open(tmp_path / "grades.csv") as handle:
         [header, row] = list(csv.reader(handle))
     assert row[0] == "'=cmd|' /C calc'!A0" and row[-1].startswith("'-2+3")

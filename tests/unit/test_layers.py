@@ -15,11 +15,13 @@ LAYERS = [
     ["autograder.cli"],
     ["autograder.demo", "autograder.audit", "autograder.gradescope"],
     ["autograder.grading", "autograder.release"],
+    ["autograder.exports"],
     ["autograder.reports", "autograder.hidden"],
     ["autograder.judging", "autograder.kernel"],
     ["autograder.cases"],
     ["autograder.catalog", "autograder.examples"],
     ["autograder.nbgrader_setup", "autograder.course"],
+    ["autograder.course_file", "autograder.gradebook_schema"],
     ["autograder"],   # the package itself (its __init__ holds nothing)
 ]
 
