@@ -10,10 +10,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from autograder.release.colab import add_setup_cell
 from autograder.release.fingerprints import write_known_bugs
 from autograder.release.manifest import write_manifest
-from autograder.release.leak_check import notebook_leaks
+from autograder.release.leak_check import notebook_leaks, written_answer_leaks, written_answer_lines
 from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
 from autograder.judging.references import load_references
 from autograder.catalog import variants_for
@@ -47,14 +49,17 @@ def catalog_leaks(path, assignment_id):
 
 def find_leaks(course, released_dir, assignment_id):
     references = load_references(course, assignment_id) if course.references_file(assignment_id).exists() else {}
+    answers = set().union(*(written_answer_lines(p) for p in course.source_notebooks(assignment_id)))
     leaks = []
     for path in sorted(Path(released_dir).rglob("*")):
         if path.suffix == ".ipynb":
+            text = "\n".join(cell.source for cell in nbformat.read(str(path), as_version=4).cells)
             leaks += notebook_leaks(path, references) + catalog_leaks(path, assignment_id)
+            leaks += written_answer_leaks(path.name, text, answers)
         elif path.is_file() and path.suffix in TEXT_SUFFIXES:
             text = path.read_text(errors="replace")
             leaks += [f"{path.name} contains '{m}'" for m in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS") if m in text]
-            leaks += catalog_leaks(path, assignment_id)
+            leaks += catalog_leaks(path, assignment_id) + written_answer_leaks(path.name, text, answers)
     return leaks
 
 
