@@ -63,6 +63,8 @@ def test_the_wheel_holds_every_subpackage_the_reference_numbers_and_the_catalog_
         assert f"autograder/judging/references/{reference.name}" in names
     tables = sorted((REPO / "autograder" / "catalog").glob("*.toml"))
     assert tables and all(f"autograder/catalog/{table.name}" in names for table in tables)
+    for config in ("jupyter_server_config.json", "labconfig/page_config.json"):   # the students' JupyterLab
+        assert f"coursekit/jupyter/{config}" in names
 
 
 def test_the_installed_wheel_runs_the_command_line_and_imports_every_subpackage(installed, tmp_path):
