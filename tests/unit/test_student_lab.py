@@ -45,3 +45,13 @@ def test_the_hidden_plugins_are_nbgrader_s_own_and_validate_stays():
     assert set(hidden) == {f"@jupyter/nbgrader:{name}" for name in
                            ("menu", "formgrader", "create-assignment", "course-list", "assignment-list")}
     assert '"@jupyter/nbgrader:validate-assignment"' in plugins
+
+
+def test_a_plain_jupyter_lab_in_the_course_folder_gives_nbgrader_s_validate_the_check_s_timeout(monkeypatch):
+    """nbgrader's own Validate (a plain `jupyter lab`) reads nbgrader_config.py from the folder the
+    server runs in, as its handler loads it; there each cell may run as long as `check` allows."""
+    from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler
+    from coursekit.check import DEFAULT_TIMEOUT
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    config = ValidateAssignmentHandler.load_config(None)
+    assert config.Execute.timeout == DEFAULT_TIMEOUT
