@@ -8,7 +8,8 @@ after 30 seconds unless configured otherwise, counts a warning on stderr as a fa
 the whole test cell and a full traceback. This Jupyter server extension answers those two
 requests instead, with the course check (coursekit/check.py): each cell may run as long as
 `check` allows, a part fails exactly when it fails in `check`, and the dialog shows, for each
-failed part, its name and points and the check's message, which names the likely bug.
+failed part, its name and points and the check's message, which names the likely bug and
+says when the failure may follow from an earlier part's.
 
 The student-side Jupyter configuration (coursekit/jupyter/, used by `python -m coursekit.lab`)
 enables this extension in place of nbgrader's and hides nbgrader's instructor tools.
@@ -22,7 +23,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from coursekit.check import DEFAULT_TIMEOUT, part_verdicts, run_notebook
+from coursekit.check import DEFAULT_TIMEOUT, dependencies, part_verdicts, run_notebook
 
 NO_TEST_CELLS = "This notebook has no graded test cells: Validate checks the course's assignment notebooks."
 
@@ -38,7 +39,7 @@ def validation_result(verdicts):
 
 def validate(path, timeout=DEFAULT_TIMEOUT):
     """The lab extension's answer for the notebook at `path`: {"success": ..., "value": ...}."""
-    verdicts = part_verdicts(run_notebook(path, timeout))
+    verdicts = part_verdicts(run_notebook(path, timeout), dependencies(path))
     if not verdicts:
         return {"success": False, "value": NO_TEST_CELLS}
     return {"success": True, "value": validation_result(verdicts)}

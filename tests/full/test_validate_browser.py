@@ -25,6 +25,8 @@ from autograder.catalog import variants_for
 from autograder.course import Course
 from autograder.examples import perfect_notebook, with_variant
 from autograder.kernel.kernel_env import NOT_FOR_KERNELS, kernel_settings
+from autograder.release.colab import CELL_ID as COLAB_CELL_ID
+from coursekit.cells import is_written_answer
 
 REPO = Course.from_repo()
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -66,16 +68,19 @@ def bug_of(assignment_id, part):
 
 
 def write_student_folder(root):
-    """What a student has: released notebooks with their known_bugs.json, one per assignment folder;
+    """What a student has: released notebooks with their known_bugs.json and manifest.json, one per
+    assignment folder, the Colab cell first (it does nothing here) and the written answers filled in;
     Assignment 1 solved, Assignment 2 solved but for a catalogued bug in eval_numerical_gradient."""
     solved = {"assignment1": perfect_notebook(REPO, "assignment1", "linear_classifiers"),
               "assignment2": with_variant(perfect_notebook(REPO, "assignment2", "gradient_checking"),
                                           bug_of("assignment2", "eval_numerical_gradient"))}
     for assignment_id, nb in solved.items():
+        assert nb.cells[0].get("id") == COLAB_CELL_ID and any(is_written_answer(c) and c.source.strip() for c in nb.cells)
         folder = root / assignment_id
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / f"{REPO.source_notebooks(assignment_id)[0].stem}.ipynb"))
-        shutil.copy(REPO.assignments_dir / assignment_id / "known_bugs.json", folder)
+        for name in ("known_bugs.json", "manifest.json"):
+            shutil.copy(REPO.assignments_dir / assignment_id / name, folder)
 
 
 def wait_for_server(url, token, process, seconds):

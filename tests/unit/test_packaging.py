@@ -131,7 +131,9 @@ def test_the_student_wheel_holds_coursekit_and_the_released_files_and_nothing_el
                 for pattern in ("*/known_bugs.json", "*/manifest.json")
                 for p in (REPO / "assignments").glob(pattern)}
     assert len(released) == 2 * len(list((REPO / "assignments").iterdir()))
-    assert names == {"coursekit/__init__.py"} | modules | released
+    lab_config = {f"coursekit/{p.relative_to(REPO / 'coursekit')}" for p in (REPO / "coursekit" / "jupyter").rglob("*.json")}
+    assert len(lab_config) == 2     # python -m coursekit.lab's configuration (coursekit/lab.py)
+    assert names == {"coursekit/__init__.py"} | modules | released | lab_config
 
 
 def test_the_student_wheel_carries_the_committed_release_files(wheels):
