@@ -148,8 +148,11 @@ def open_notebook(browser, lab, relative_path):
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
     browser.get(f"{lab['url']}/lab/tree/{relative_path}?reset&token={lab['token']}")   # this notebook alone
-    return WebDriverWait(browser, PAGE_SECONDS).until(
+    button = WebDriverWait(browser, PAGE_SECONDS).until(
         EC.element_to_be_clickable((By.CSS_SELECTOR, ".jp-NotebookPanel jp-button.validate-button")))
+    # the notebook's loading spinner may still lie over its toolbar (the first open on a busy machine)
+    WebDriverWait(browser, PAGE_SECONDS).until(EC.invisibility_of_element_located((By.CSS_SELECTOR, ".jp-Spinner")))
+    return button
 
 
 def validate(browser, lab, relative_path):
