@@ -6,6 +6,7 @@
 #   bash course.sh test     the test suite (what CI runs)
 #   bash course.sh bench    the benchmark table (benchmarks/results.md)
 #   bash course.sh data     only set up the virtual environment and CIFAR-10
+#   bash course.sh lab      JupyterLab for students (Validate runs the course check)
 #
 # CIFAR-10 comes from, in order: $CIFAR10_ARCHIVE (a local cifar-10-python.tar.gz);
 # ../shared/data (the offline copy on the course's build machines); else the
@@ -61,12 +62,24 @@ ensure_sandbox() {
     fi
 }
 
+ensure_browser() {
+    # The Validate tests drive JupyterLab in headless chromium (tests/full/test_validate_browser.py).
+    command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "Installing chromium and chromedriver, for the browser tests ..."
+        { apt-get install -y -qq chromium chromium-driver \
+            || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }; } >/dev/null 2>&1 \
+            || echo "Could not install chromium: the browser tests will skip (with CI=true they fail)."
+    fi
+}
+
 command=${1:-help}
 [ $# -gt 0 ] && shift
 case "$command" in
     demo)  ensure_venv; ensure_data; ensure_sandbox; exec "$PY" -m autograder demo "$@" ;;
-    test)  ensure_venv; ensure_data; ensure_sandbox; exec bash tests/with_postgres.sh "$PY" -m pytest "$@" ;;
+    test)  ensure_venv; ensure_data; ensure_sandbox; ensure_browser; exec bash tests/with_postgres.sh "$PY" -m pytest "$@" ;;
     bench) ensure_venv; ensure_data; exec "$PY" benchmarks/run.py "$@" ;;
     data)  ensure_venv; ensure_data ;;
-    *)     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; [ "$command" = help ] ;;
+    lab)   ensure_venv; ensure_data; exec "$PY" -m coursekit.lab "$@" ;;
+    *)     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; [ "$command" = help ] ;;
 esac

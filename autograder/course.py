@@ -19,6 +19,8 @@ REFERENCES_DIR = PACKAGE_DIR / "judging" / "references"
 COURSE_FILE = "course.toml"
 CATALOG_DIR = PACKAGE_DIR / "catalog"
 INSTRUCTOR_DIRS = (REFERENCES_DIR, CATALOG_DIR)
+# An earlier assignment's code, released with a later one once it is due (release/earlier_code.py).
+EARLIER_CODE_SUFFIX = "_code.py"
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,7 @@ class Course:
     def references_file(self, assignment_id):
         """The versioned reference-number file of one assignment."""
         return self.references_dir / f"{assignment_id}.json"
+
+    def earlier_code(self, assignment_id):
+        """The modules of earlier assignments' code released with this one (usually none)."""
+        return sorted((self.assignments_dir / assignment_id).glob(f"*{EARLIER_CODE_SUFFIX}"))

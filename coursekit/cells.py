@@ -51,3 +51,9 @@ def cell_verdict(cell):
         return True, "passed"
     last = errors[-1]
     return False, error_message(last.get("ename", "Error"), last.get("evalue", ""))
+
+
+def is_written_answer(cell):
+    """A written answer: a markdown answer cell graded by hand (nbgrader solution and grade cell)."""
+    meta = nbgrader_meta(cell)
+    return cell.get("cell_type") == "markdown" and bool(meta.get("grade")) and bool(meta.get("solution"))

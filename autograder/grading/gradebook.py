@@ -2,7 +2,7 @@
 
 - the scores of submissions that nbgrader's autograde did not grade in this
   database: ones graded in a worker process, and ones with no gradable notebook
-  (so every student is listed);
+  (so every student is listed); written answers are left for grading by hand;
 - the decisions taken after a notebook ran: parts whose verdict took the score
   away, and parts the dependency rerun gave back (as manual scores);
 - the finished-submission rows that crash safety and resume read (journal.py);
@@ -31,7 +31,8 @@ def record_scores(db_url, submission, notebooks, scores, finished=None):
     """Record one submission in one transaction.
 
     notebooks: the assignment's notebook names; scores: notebook -> {grade_id:
-    (auto_score, manual_score)}; a notebook or grade without scores gets 0.
+    (auto_score, manual_score)}; a notebook or grade without scores gets 0. A written
+    answer keeps the manual score it has here (record_written_answer).
     finished(session), if given, adds its own writes to the same transaction
     (the journal's finished mark).
     """
@@ -42,12 +43,23 @@ def record_scores(db_url, submission, notebooks, scores, finished=None):
             notebook_scores = scores.get(notebook, {})
             graded = gradebook.find_submission_notebook(notebook, submission.assignment_id, submission.student_id)
             for grade in graded.grades:
-                grade.auto_score, grade.manual_score = notebook_scores.get(grade.name, (0.0, None))
-                # as nbgrader's autograde leaves it: a written answer (no autograded score) awaits a grader
-                grade.needs_manual_grade = grade.auto_score is None and grade.manual_score is None
+                auto_score, manual_score = notebook_scores.get(grade.name, (0.0, None))
+                if grade.cell_type == "markdown":
+                    record_written_answer(grade, auto_score)
+                else:
+                    grade.auto_score, grade.manual_score = auto_score, manual_score
+                    grade.needs_manual_grade = False
         if finished is not None:
             finished(gradebook.db)
         gradebook.db.commit()
+
+
+def record_written_answer(grade, auto_score):
+    """A written answer (a markdown answer cell) is graded by hand, in formgrader: keep its manual
+    score and, as nbgrader's autograde does, mark it for manual grading when it was answered (no
+    automatic score; an untouched answer scores 0) or when a manual score is there to review."""
+    grade.auto_score = auto_score
+    grade.needs_manual_grade = auto_score is None or grade.manual_score is not None
 
 
 @contextmanager

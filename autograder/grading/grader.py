@@ -68,12 +68,16 @@ class Grader:
         self.parts = {a: assignment_parts(course, a) for a in self.assignment_ids}
 
     def prepare(self):
-        """Copy the sources in and record every assignment's cells in the gradebook."""
+        """Copy the sources in (with any earlier assignment's code released with them, which
+        nbgrader's autograde copies next to each graded notebook) and record every assignment's
+        cells in the gradebook."""
         for assignment_id in self.assignment_ids:
             source = self.course_root / "source" / assignment_id
             shutil.rmtree(source, ignore_errors=True)
             shutil.copytree(self.course.solutions_dir / assignment_id, source,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+            for module in self.course.earlier_code(assignment_id):
+                shutil.copy(module, source / module.name)
             raise_on_failure(self.api.generate_assignment(assignment_id), "generate_assignment")
 
     def read_batch(self, batch_path, limits=IntakeLimits()):

@@ -21,16 +21,18 @@ def without_magics(source):
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
-def definitions_source(notebook_path):
-    """Source text of the top-level imports, functions and classes of a notebook."""
+def cell_definitions(source):
+    """The source segments of one code cell's top-level imports, functions and classes."""
+    source = without_magics(source)
+    return [ast.get_source_segment(source, node) for node in ast.parse(source).body if isinstance(node, KEPT_NODES)]
+
+
+def definitions_source(notebook_path, skip=is_test_cell):
+    """Source text of the top-level imports, functions and classes of a notebook's code cells
+    (those for which skip(cell) is false: all but the test cells by default)."""
     nb = nbformat.read(str(notebook_path), as_version=4)
-    pieces = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or is_test_cell(cell):
-            continue
-        source = without_magics(cell.source)
-        tree = ast.parse(source)
-        pieces.extend(ast.get_source_segment(source, node) for node in tree.body if isinstance(node, KEPT_NODES))
+    pieces = [piece for cell in nb.cells if cell.cell_type == "code" and not skip(cell)
+              for piece in cell_definitions(cell.source)]
     return "\n\n".join(pieces) + "\n"
 
 

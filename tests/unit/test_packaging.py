@@ -63,6 +63,8 @@ def test_the_wheel_holds_every_subpackage_the_reference_numbers_and_the_catalog_
         assert f"autograder/judging/references/{reference.name}" in names
     tables = sorted((REPO / "autograder" / "catalog").glob("*.toml"))
     assert tables and all(f"autograder/catalog/{table.name}" in names for table in tables)
+    for config in ("jupyter_server_config.json", "labconfig/page_config.json"):   # the students' JupyterLab
+        assert f"coursekit/jupyter/{config}" in names
 
 
 def test_the_installed_wheel_runs_the_command_line_and_imports_every_subpackage(installed, tmp_path):
@@ -129,7 +131,9 @@ def test_the_student_wheel_holds_coursekit_and_the_released_files_and_nothing_el
                 for pattern in ("*/known_bugs.json", "*/manifest.json")
                 for p in (REPO / "assignments").glob(pattern)}
     assert len(released) == 2 * len(list((REPO / "assignments").iterdir()))
-    assert names == {"coursekit/__init__.py"} | modules | released
+    lab_config = {f"coursekit/{p.relative_to(REPO / 'coursekit')}" for p in (REPO / "coursekit" / "jupyter").rglob("*.json")}
+    assert len(lab_config) == 2     # python -m coursekit.lab's configuration (coursekit/lab.py)
+    assert names == {"coursekit/__init__.py"} | modules | released | lab_config
 
 
 def test_the_student_wheel_carries_the_committed_release_files(wheels):

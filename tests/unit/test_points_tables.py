@@ -15,13 +15,13 @@ TOTAL = re.compile(r"^\|\s*\*\*Total\*\*\s*\|[^|]*\|\s*\*\*([\d.]+)\*\*\s*\|\s*$
 
 
 def points_table(notebook_path):
-    """({grade id: points} of the table's rows, the total row's points) from a notebook's first
+    """({grade id: points} of the table's rows, the sum of its total rows) from a notebook's first
     markdown cell (a released notebook opens with its Colab setup cell)."""
     cells = nbformat.read(str(notebook_path), as_version=4).cells
     text = next(c.source for c in cells if c.cell_type == "markdown")
     rows = {grade_id: float(points) for grade_id, points in ROW.findall(text)}
-    total = TOTAL.search(text)
-    return rows, float(total.group(1)) if total else None
+    totals = TOTAL.findall(text)   # the autograded table's and, if any, the written answers'
+    return rows, sum(float(t) for t in totals) if totals else None
 
 
 def graded_points(course, assignment_id, notebook):

@@ -10,6 +10,7 @@ from autograder.course import CATALOG_DIR, REFERENCES_DIR, Course
 from autograder.judging.references import load_references
 from autograder.release.leak_check import reference_values
 from autograder.release.release import LeakError, release
+from coursekit.cells import nbgrader_meta
 
 REPO = Course.from_repo()
 
@@ -51,3 +52,13 @@ def test_release_refuses_a_catalog_table_among_the_sources(tmp_path):
         release(course, "assignment1")
     assert not (course.assignments_dir / "assignment1").exists()
 
+
+def test_release_refuses_a_model_answer_outside_its_answer_cell(tmp_path):
+    """A line of a written answer's rubric pasted into another cell (which nbgrader releases as it is)."""
+    source = nbformat.read(str(REPO.source_notebooks("assignment1")[0]), as_version=4)
+    rubric_line = next(line for cell in source.cells if nbgrader_meta(cell).get("grade_id") == "written_kinks"
+                       for line in cell.source.splitlines() if line.startswith("- 1 point"))
+    course = course_with_extra_cell(tmp_path, f"Hint for the question above:\n{rubric_line}")
+    with pytest.raises(LeakError, match="model answer or rubric"):
+        release(course, "assignment1")
+    assert not (course.assignments_dir / "assignment1").exists()

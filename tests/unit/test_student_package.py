@@ -23,7 +23,7 @@ from coursekit import locations
 
 COURSE = Course.from_repo()
 # Commands with side effects on files and processes; they take paths and argv, never arrays.
-COMMANDS = {"coursekit.cifar_setup", "coursekit.check", "coursekit.submit"}
+COMMANDS = {"coursekit.cifar_setup", "coursekit.check", "coursekit.submit", "coursekit.lab", "coursekit.validate"}
 
 
 def student_functions():

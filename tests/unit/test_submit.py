@@ -9,6 +9,7 @@ import pytest
 from autograder.course import Course
 from autograder.examples import perfect_notebook, released_notebook, with_cell_source, without_cell
 from coursekit import submit
+from coursekit.cells import is_written_answer, nbgrader_meta
 from coursekit.student_id import id_problem
 
 COURSE = Course.from_repo()
@@ -128,3 +129,22 @@ def test_the_command_line_says_why_and_exits_2(tmp_path, no_check, capsys):
     path = write(tmp_path, perfect_notebook(COURSE, A1, NOTEBOOK), "Untitled")
     assert submit.main([str(path), "--student", "alice", "--output", str(tmp_path)]) == 2
     assert "Rename it to linear_classifiers.ipynb" in capsys.readouterr().err
+
+
+def test_written_answers_filled_in_are_accepted_and_packed_as_written(tmp_path, no_check):
+    """A written answer is the student's own text in an answer cell: submit takes it as it is."""
+    nb = released_notebook(COURSE, A1, NOTEBOOK)
+    answers = [cell for cell in nb.cells if is_written_answer(cell)]
+    assert len(answers) >= 2
+    for number, cell in enumerate(answers):
+        cell.source = f"My own answer {number}: with $C$ classes each margin is about 1, so $C - 1$."
+    path = write(tmp_path, nb)
+    with zipfile.ZipFile(submit.submit(path, "alice", tmp_path)) as archive:
+        packed = nbformat.reads(archive.read(f"alice/{A1}/{NOTEBOOK}.ipynb").decode(), as_version=4)
+    assert [c.source for c in packed.cells if is_written_answer(c)] == [c.source for c in answers]
+
+
+def test_a_deleted_written_answer_cell_is_refused(tmp_path, no_check):
+    nb = released_notebook(COURSE, A1, NOTEBOOK)
+    grade_id = next(nbgrader_meta(c)["grade_id"] for c in nb.cells if is_written_answer(c))
+    assert f"the cell {grade_id} is missing" in refusal(write(tmp_path, without_cell(nb, grade_id)))
