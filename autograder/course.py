@@ -14,7 +14,8 @@ REPO_ROOT = PACKAGE_DIR.parent
 # Instructor-only folders inside the package: the sandbox hides them (kernel/sandbox.py).
 REFERENCES_DIR = PACKAGE_DIR / "judging" / "references"
 CATALOG_DIR = PACKAGE_DIR / "catalog"
-INSTRUCTOR_DIRS = (REFERENCES_DIR, CATALOG_DIR)
+TRUSTED_DIR = PACKAGE_DIR / "trusted"     # correct implementations of graded parts (autograder/trusted/)
+INSTRUCTOR_DIRS = (REFERENCES_DIR, CATALOG_DIR, TRUSTED_DIR)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ def test_a_real_assignment_loses_exactly_the_part_whose_hidden_test_was_disabled
     report = assignment_report(course_batch["reports"][FORGE_HOSTILE])
     lost = {p.part: p.message for p in report.parts if not p.passed}
     assert list(lost) == ["svm_loss_naive"], lost
-    assert "no record was written" in lost["svm_loss_naive"]
+    assert "hidden test cases failed" in lost["svm_loss_naive"]   # judged outside the kernel all the same
 
 
 def test_a_real_assignment_cannot_read_references_solutions_or_catalog(course_batch):
