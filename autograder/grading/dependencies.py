@@ -10,10 +10,13 @@ points back, with a message saying why (grading/gradebook.py records them as man
   rechecked there: its values are recomputed with the reference code in place of the
   failed dependencies; the values its test cell recorded must still match the student's
   own functions (the first run's recomputation).
-- A part that needs the notebook run again (training) is rerun in a fresh sandboxed
-  kernel, in a scratch folder of its own, never the student's working copy: the rerun
-  cannot alter the graded notebook or the records of the first run, and takes the
+- A part that needs the notebook run again (training; or a recomputed part whose cell
+  recorded nothing, because the failed dependency stopped it) is rerun in a fresh
+  sandboxed kernel, in a scratch folder of its own, never the student's working copy: the
+  rerun cannot alter the graded notebook or the records of the first run, and takes the
   reference code with it when it ends (the folder is deleted). It only yields decisions.
+  A recomputed part's values from that rerun must match the runner's recomputation with
+  the same reference code.
 """
 import shutil
 import tempfile
@@ -21,8 +24,9 @@ import tempfile
 import nbformat
 
 from autograder.cases import dependencies_for, parts_for, state_parts_for
-from autograder.examples import released_notebook, solution_cells
 from autograder.cases.records import MalformedRecord, unpack_state
+from autograder.examples import released_notebook, solution_cells
+from autograder.grading.judgement import usable
 from autograder.judging.solution_code import cell_definitions
 from autograder.judging.verdicts import state_verdict
 from autograder.kernel.execute import LimitedNotebookClient
@@ -96,35 +100,41 @@ def run_in_scratch(nb, scratch_root, session, budget, attempts=2):
     return None
 
 
+def reference_definitions(context, dependencies):
+    """The definitions of the reference solution cells of `dependencies` (sources, for the runner)."""
+    references = solution_cells(context.course, context.assignment_id, context.notebook)
+    parts = parts_for(context.assignment_id)
+    return [source for d in dependencies for source in cell_definitions(references[dependency_cell(parts, d)])]
+
+
 def rerun_notebook(context, blamed):
     """{part: passed} of the blamed parts, from the notebook rerun with the reference cells in place."""
     course, assignment_id, notebook = context.course, context.assignment_id, context.notebook
     references = solution_cells(course, assignment_id, notebook)
-    parts = parts_for(assignment_id)
+    parts, state = parts_for(assignment_id), state_parts_for(assignment_id)
     to_replace = {dependency_cell(parts, d) for deps in blamed.values() for d in deps}
     records = run_in_scratch(repaired_notebook(context.graded_path, {cell: references[cell] for cell in to_replace}),
                              context.scratch_root, context.session, context.session.budget(context.graded_path))
     if records is None:
         return {part: False for part in blamed}
     passed = {}
-    for part in blamed:
+    for part, deps in blamed.items():
         try:
             recorded = unpack_state(records[part]) if part in records else None
         except MalformedRecord:
             recorded = None
-        passed[part] = state_verdict(assignment_id, part, recorded).passed
+        recomputed = context.runner.recompute(part, reference_definitions(context, deps)) if state[part].recompute \
+            else None
+        passed[part] = state_verdict(assignment_id, part, recorded, recomputed).passed
     return passed
 
 
 def recheck_in_runner(context, blamed):
     """{part: passed} of the blamed parts whose values the runner recomputes, with the reference
     definitions of their failed dependencies in place of the student's."""
-    references = solution_cells(context.course, context.assignment_id, context.notebook)
-    parts = parts_for(context.assignment_id)
     passed = {}
     for part, deps in blamed.items():
-        replace = [source for d in deps for source in cell_definitions(references[dependency_cell(parts, d)])]
-        rechecked = context.runner.recompute(part, replace)
+        rechecked = context.runner.recompute(part, reference_definitions(context, deps))
         passed[part] = state_verdict(context.assignment_id, part, context.first.recorded.get(part),
                                      context.first.recomputed.get(part), rechecked).passed
     return passed
@@ -143,7 +153,8 @@ def count_bugs_once(context, results):
     if not blamed:
         return []
     state = state_parts_for(context.assignment_id)
-    in_runner = {part: deps for part, deps in blamed.items() if state[part].recompute}
+    in_runner = {part: deps for part, deps in blamed.items()
+                 if state[part].recompute and usable(context.first.recorded.get(part))}
     passed = recheck_in_runner(context, in_runner) if in_runner else {}
     in_notebook = {part: deps for part, deps in blamed.items() if part not in in_runner}
     if in_notebook:
