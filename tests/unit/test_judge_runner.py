@@ -2,6 +2,8 @@
 the hidden cases in a fresh sandboxed process, outside any Jupyter kernel. No kernel here: a
 notebook's definitions are sent straight to a real runner, and each test reads what comes back
 over its pipe, strictly."""
+import sys
+import tempfile
 import textwrap
 
 import nbformat
@@ -169,18 +171,22 @@ def svm_loss_naive(W, X, y, reg):
 def softmax_loss_naive(W, X, y, reg):
     import os, time
     time.sleep(0.5)   # time for a surviving daemon to write again
-    raise RuntimeError(f"found {sorted(os.listdir('/tmp'))}")
+    raise RuntimeError(f"found {sorted(os.listdir('/tmp'))} {sorted(os.listdir(os.getcwd()))}")
 """
 
 
-def test_a_part_leaves_nothing_for_a_later_one():
-    """In the sandbox no folder of the host is writable, and after each job the runner kills what
-    the job left running and empties its private /tmp."""
+def test_a_part_leaves_nothing_for_a_later_one(monkeypatch):
+    """In its sandbox the runner may write only its private /tmp and its own empty working folder
+    (never the venv or the course), and after each job it kills what the job left running and
+    empties both."""
     require_sandbox()
+    monkeypatch.setattr(tempfile, "tempdir", "/var/tmp")   # its working folder outside its /tmp
     with runner([LEAVES_TRACES]) as judge_runner:
         first = errors(judge_runner.cases("svm_loss_naive"))
         later = errors(judge_runner.cases("softmax_loss_naive"))
-    assert first == {"RuntimeError: wrote ['/tmp/left-behind']"}
+    [written] = first
+    assert written.startswith("RuntimeError: wrote ['/tmp/left-behind', '/var/tmp/autograder-runner-"), written
+    assert sys.prefix not in written
     assert len(later) == 1
     assert "left-behind" not in next(iter(later)) and "daemon" not in next(iter(later)), later
 
