@@ -18,7 +18,8 @@ REPO_ROOT = PACKAGE_DIR.parent
 REFERENCES_DIR = PACKAGE_DIR / "judging" / "references"
 COURSE_FILE = "course.toml"
 CATALOG_DIR = PACKAGE_DIR / "catalog"
-INSTRUCTOR_DIRS = (REFERENCES_DIR, CATALOG_DIR)
+TRUSTED_DIR = PACKAGE_DIR / "trusted"     # correct implementations of graded parts (autograder/trusted/)
+INSTRUCTOR_DIRS = (REFERENCES_DIR, CATALOG_DIR, TRUSTED_DIR)
 # An earlier assignment's code, released with a later one once it is due (release/earlier_code.py).
 EARLIER_CODE_SUFFIX = "_code.py"
 

@@ -2,7 +2,9 @@
 
 One module per assignment defines ``PARTS``, a dict from part name (the test
 cell's grade_id without ``test_``) to a :class:`autograder.cases.base.Part`,
-and may define ``DEPENDS_ON`` (parts computed from other parts). Reference
+``STATE_PARTS`` for the parts that check notebook state
+(:class:`autograder.cases.base.StatePart`), and may define ``DEPENDS_ON`` (parts
+computed from other parts). Reference
 outputs for these inputs are generated from the solutions by
 ``python -m autograder references``; nothing here holds a reference number.
 """
@@ -33,6 +35,11 @@ def cases_module(assignment_id):
 def parts_for(assignment_id):
     """The dict of graded parts with hidden cases for one assignment."""
     return getattr(cases_module(assignment_id), "PARTS", {})
+
+
+def state_parts_for(assignment_id):
+    """The dict of graded parts that check notebook state (autograder.cases.base.StatePart) for one assignment."""
+    return getattr(cases_module(assignment_id), "STATE_PARTS", {})
 
 
 def dependencies_for(assignment_id):

@@ -3,11 +3,11 @@
 Course conventions: W is (D, C), X is (N, D), y is (N,) with labels in 0..C-1,
 losses average over N, and the L2 penalty is 0.5 * reg * sum(W**2).
 """
-from contextlib import contextmanager
-
 import numpy as np
 
-from autograder.cases.base import Case, Part, StudentOutputError
+from autograder.cases.base import Case, Part, StatePart, StudentOutputError, stand_ins
+from autograder.cases.state import (accuracy_of, first_of, initial_losses_near, is_instance, losses_rise_with_reg,
+                                    number, numbers, record_losses_by_reg, splits, threshold, value)
 
 FLOAT32_TOL = 2e-4
 
@@ -57,36 +57,6 @@ def penalty_option_cases():
     ]
 
 
-def trusted_regularization_penalty(W, reg, penalty="l2", l1_ratio=0.5):
-    """The penalty the vectorized losses get during their hidden tests.
-
-    A loss is graded with this instead of the student's own
-    regularization_penalty, so a bug there costs only its own part.
-    """
-    l1, l2 = np.sum(np.abs(W)), 0.5 * np.sum(W * W)
-    weights = {"l2": (0.0, 1.0), "l1": (1.0, 0.0), "elastic_net": (l1_ratio, 1.0 - l1_ratio)}
-    if penalty not in weights:
-        raise ValueError(f"unknown penalty {penalty!r}")
-    a, b = weights[penalty]
-    return reg * (a * l1 + b * l2), reg * (a * np.sign(W) + b * W)
-
-
-@contextmanager
-def trusted_penalty_in(func):
-    """Temporarily replace `regularization_penalty` in the globals `func` sees."""
-    namespace = getattr(func, "__globals__", {})
-    had = "regularization_penalty" in namespace
-    saved = namespace.get("regularization_penalty")
-    namespace["regularization_penalty"] = trusted_regularization_penalty
-    try:
-        yield
-    finally:
-        if had:
-            namespace["regularization_penalty"] = saved
-        else:
-            namespace.pop("regularization_penalty", None)
-
-
 def as_loss_and_grad(name, result, W):
     """Check a loss returned `(loss, dW)` with dW shaped like W; return float arrays."""
     if not isinstance(result, tuple) or len(result) != 2:
@@ -108,9 +78,10 @@ def call_loss(func, inputs):
     return as_loss_and_grad(func.__name__, func(*args, **options), inputs["W"])
 
 
-def call_vectorized_loss(func, inputs):
-    """Like call_loss, with the trusted penalty standing in for the student's."""
-    with trusted_penalty_in(func):
+def call_vectorized_loss(func, inputs, trusted):
+    """Like call_loss, with the trusted regularization_penalty standing in for the student's,
+    so that a bug there costs only its own part."""
+    with stand_ins(func, trusted):
         return call_loss(func, inputs)
 
 
@@ -183,12 +154,15 @@ def call_predict(cls, inputs):
     return {"y_pred": pred.astype(np.float64)}
 
 
+TRUSTED_PENALTY = ("regularization_penalty",)  # from autograder/trusted/assignment1.py
+
 PARTS = {
     "svm_loss_naive": Part("svm_loss_naive", call_loss, loss_cases()),
-    "svm_loss_vectorized": Part("svm_loss_vectorized", call_vectorized_loss, loss_cases() + penalty_option_cases()),
+    "svm_loss_vectorized": Part("svm_loss_vectorized", call_vectorized_loss, loss_cases() + penalty_option_cases(),
+                                TRUSTED_PENALTY),
     "softmax_loss_naive": Part("softmax_loss_naive", call_loss, loss_cases() + large_score_cases()),
     "softmax_loss_vectorized": Part("softmax_loss_vectorized", call_vectorized_loss,
-                                    loss_cases() + large_score_cases() + penalty_option_cases()),
+                                    loss_cases() + large_score_cases() + penalty_option_cases(), TRUSTED_PENALTY),
     "regularization_penalty": Part("regularization_penalty", call_penalty, [
         Case("penalty='l2'", penalty_case(10, "l2")),
         Case("penalty='l1'", penalty_case(11, "l1")),
@@ -218,4 +192,83 @@ DEPENDS_ON = {
     "sanity_reg_increases_loss": PENALTY_AND_LOSSES,
     "svm_search": ["regularization_penalty", "svm_loss_vectorized"] + TRAINING,
     "softmax_search": ["regularization_penalty", "softmax_loss_vectorized"] + TRAINING,
+}
+
+
+# ---------------------------------------------------------------------------
+# Parts that check notebook state (autograder.cases.base.StatePart)
+# ---------------------------------------------------------------------------
+NUM_CLASSES = 10
+SANITY_REGS = [0.0, 1e3, 1e4, 1e5]   # the notebook's `regs`
+
+
+def sanity_inputs():
+    """(W_init, X_dev64, y_dev) as the notebook makes them for its sanity checks."""
+    dev = splits(True, ("X_dev", "y_dev"))
+    X = dev["X_dev"].astype(np.float64)
+    W = 0.00001 * np.random.default_rng(0).standard_normal((X.shape[1], NUM_CLASSES))
+    return W, X, dev["y_dev"]
+
+
+def prepare_sanity():
+    splits(True, ("X_dev", "y_dev"))
+
+
+def record_initial_losses(ns):
+    return {"softmax": number(ns, "initial_softmax_loss"), "svm": number(ns, "initial_svm_loss")}
+
+
+def recompute_initial_losses(ns):
+    W, X, y = sanity_inputs()
+    return {"softmax": first_of(ns["softmax_loss_vectorized"](W, X, y, 0.0), "softmax_loss_vectorized"),
+            "svm": first_of(ns["svm_loss_vectorized"](W, X, y, 0.0), "svm_loss_vectorized")}
+
+
+def recompute_losses_by_reg(ns):
+    W, X, y = sanity_inputs()
+    return {"losses": np.array([first_of(ns["softmax_loss_vectorized"](W, X, y, reg), "softmax_loss_vectorized")
+                                for reg in SANITY_REGS])}
+
+
+def record_search(model_name, results_name):
+    """What a search's test cell records: the best classifier's W, and the size of the results."""
+    def record(ns):
+        model = value(ns, model_name, "run the search cell above after filling it in")
+        W = getattr(model, "W", None)
+        if W is None:
+            raise NameError(f"{model_name}.W is not set: {model_name} should be a trained classifier.")
+        return {"W": numbers(f"{model_name}.W", W), "is_classifier": is_instance(ns, model, "LinearClassifier"),
+                "runs": float(len(value(ns, results_name)))}
+    return record
+
+
+def check_search(model_name, small, full):
+    """The validation accuracy of the recorded W, recomputed on the grader's own validation split."""
+    def check(values):
+        val = splits(True, ("X_val", "y_val"))
+        W, shape = values["W"], (val["X_val"].shape[1], NUM_CLASSES)
+        if not values["is_classifier"]:
+            return [f"{model_name} should be a trained classifier (a LinearClassifier)"]
+        if W.shape != shape:
+            return [f"{model_name}.W should have shape {shape}; it has shape {W.shape}"]
+        if values["runs"] < 2:
+            return ["the results should hold one entry per (learning rate, reg) pair you tried"]
+        accuracy = accuracy_of(val["X_val"] @ W, val["y_val"])
+        needed = threshold(small, full)
+        if not accuracy >= needed:
+            return [f"{model_name} reaches a validation accuracy of {accuracy:.3f}; at least {needed} is needed. "
+                    "Make sure train updates W and that it is the model with the best validation accuracy"]
+        return []
+    return check
+
+
+STATE_PARTS = {
+    "sanity_initial_losses": StatePart(record_initial_losses,
+                                       initial_losses_near("initial_softmax_loss", "initial_svm_loss", 0.1, 0.5),
+                                       recompute_initial_losses, prepare_sanity),
+    "sanity_reg_increases_loss": StatePart(record_losses_by_reg, losses_rise_with_reg(SANITY_REGS),
+                                           recompute_losses_by_reg, prepare_sanity),
+    "svm_search": StatePart(record_search("best_svm", "svm_results"), check_search("best_svm", 0.33, 0.37)),
+    "softmax_search": StatePart(record_search("best_softmax", "softmax_results"),
+                                check_search("best_softmax", 0.34, 0.35)),
 }

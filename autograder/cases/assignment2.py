@@ -11,7 +11,8 @@ import io
 
 import numpy as np
 
-from autograder.cases.base import Case, Part, StudentOutputError
+from autograder.cases.base import Case, Part, StatePart, StudentOutputError, stand_ins
+from autograder.cases.state import number, numbers, value
 
 # ---------------------------------------------------------------- test functions
 # Scalar functions f(x) -> float, and array-valued ones g(x) -> array.
@@ -184,30 +185,6 @@ REL_ERROR_CASES = [
 
 
 # ---------------------------------------------------------------- part 7
-def trusted_rel_error(a, b):
-    """The rel_error grad_check_sparse gets during its hidden tests."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    denom = np.maximum(np.abs(a), np.abs(b))
-    return float(np.max(np.abs(a - b) / np.where(denom > 0, denom, 1.0)))
-
-
-@contextlib.contextmanager
-def trusted_rel_error_in(func):
-    """Temporarily replace `rel_error` in the globals `func` sees."""
-    namespace = getattr(func, "__globals__", {})
-    had = "rel_error" in namespace
-    saved = namespace.get("rel_error")
-    namespace["rel_error"] = trusted_rel_error
-    try:
-        yield
-    finally:
-        if had:
-            namespace["rel_error"] = saved
-        else:
-            namespace.pop("rel_error", None)
-
-
 def sparse_case(seed, shape, gradient, num_checks=10, h=1e-5, check_seed=0):
     """gradient: 'right', 'scaled' (every coordinate off by its own known factor) or 'negated'."""
     def make():
@@ -234,13 +211,14 @@ def as_error_list(name, errors, num_checks):
     return errors
 
 
-def call_grad_check_sparse(func, inputs):
+def call_grad_check_sparse(func, inputs, trusted):
+    """grad_check_sparse with the trusted rel_error standing in for the student's."""
     x = inputs["x"].copy()
     before = x.copy()
     n = inputs["num_checks"]
 
     def run(seed):
-        with trusted_rel_error_in(func), contextlib.redirect_stdout(io.StringIO()):
+        with stand_ins(func, trusted), contextlib.redirect_stdout(io.StringIO()):
             errors = func(exp_plus_cubic, x, inputs["analytic"].copy(), num_checks=n, h=inputs["h"], seed=seed)
         return as_error_list(func.__name__, errors, n)
 
@@ -331,7 +309,7 @@ PARTS = {
                                           ARRAY_GRADIENT_CASES),
     "forward_difference_gradient": Part("forward_difference_gradient", call_scalar_gradient, FORWARD_CASES),
     "rel_error": Part("rel_error", call_rel_error, REL_ERROR_CASES),
-    "grad_check_sparse": Part("grad_check_sparse", call_grad_check_sparse, SPARSE_CASES),
+    "grad_check_sparse": Part("grad_check_sparse", call_grad_check_sparse, SPARSE_CASES, ("rel_error",)),
     "kink_crossed": Part("kink_crossed", call_kink_crossed, KINK_CASES),
 }
 
@@ -341,4 +319,161 @@ DEPENDS_ON = {
     "error_vs_h": ["eval_numerical_gradient", "forward_difference_gradient", "rel_error"],
     "precision": ["eval_numerical_gradient", "rel_error"],
     "kinks_vs_n": ["kink_crossed"],
+}
+
+
+# ---------------------------------------------------------------------------
+# The experiments: parts that check notebook state (autograder.cases.base.StatePart).
+# Their values are a function of the student's graded functions, so the runner
+# computes them again with those functions, as the notebook's cells do.
+# ---------------------------------------------------------------------------
+HS = 10.0 ** -np.arange(1, 13)       # the notebook's hs
+KINK_NS = [1, 10, 100, 1000, 10000, 30000]
+KINK_H = 1e-3
+
+
+def f_sin(x):
+    return np.sum(np.sin(x))
+
+
+def errors_vs_h(ns, x0, methods):
+    """{method: [relative error per h]} of the student's gradient functions on sin at x0, in the
+    order the notebook's loop calls them (one x0 object, as the notebook passes it)."""
+    rel_error, exact = ns["rel_error"], np.cos(np.array([1.0]))
+    errors = {method: [] for method in methods}
+    for h in HS:
+        for method in methods:
+            errors[method].append(float(rel_error(ns[method](f_sin, x0, h), exact)))
+    return errors
+
+
+def record_error_vs_h(ns):
+    values = {name: numbers(name, value(ns, name)).astype(np.float64).ravel()
+              for name in ("forward_errors", "centered_errors")}
+    values.update({name: number(ns, name) for name in ("best_h_forward", "best_h_centered")})
+    return values
+
+
+def recompute_error_vs_h(ns):
+    errors = errors_vs_h(ns, np.array([1.0]), ("forward_difference_gradient", "eval_numerical_gradient"))
+    forward, centered = errors["forward_difference_gradient"], errors["eval_numerical_gradient"]
+    return {"forward_errors": np.array(forward), "centered_errors": np.array(centered),
+            "best_h_forward": HS[int(np.argmin(forward))], "best_h_centered": HS[int(np.argmin(centered))]}
+
+
+def slope(hs, errors):
+    with np.errstate(all="ignore"):
+        return float(np.polyfit(np.log10(hs), np.log10(errors), 1)[0])
+
+
+def check_error_vs_h(values):
+    forward, centered = values["forward_errors"], values["centered_errors"]
+    if forward.shape != HS.shape or centered.shape != HS.shape:
+        return ["forward_errors and centered_errors need one error per h in hs"]
+    if not (np.all(np.isfinite(forward)) and np.all(np.isfinite(centered)) and np.all(forward > 0)
+            and np.all(centered > 0)):
+        return ["the errors must be finite, positive numbers"]
+    problems = []
+    if not 0.8 < slope(HS[:4], forward[:4]) < 1.2:
+        problems.append("for h from 1e-1 to 1e-4 the forward error should fall like h (slope 1)")
+    if not 1.8 < slope(HS[:3], centered[:3]) < 2.2:
+        problems.append("for h from 1e-1 to 1e-3 the centered error should fall like h**2 (slope 2)")
+    if not 1e-7 <= values["best_h_centered"] <= 1e-3:
+        problems.append(f"best_h_centered = {float(values['best_h_centered']):.0e}; the centered difference is best "
+                        "near 1e-5 to 1e-6")
+    if not 1e-10 <= values["best_h_forward"] <= 1e-6:
+        problems.append(f"best_h_forward = {float(values['best_h_forward']):.0e}; the forward difference is best "
+                        "near 1e-8")
+    if not min(centered) < 1e-9 < min(forward) * 10:
+        problems.append("at their best h, the centered difference should be far more accurate than the forward one")
+    if not centered[-1] > 100 * min(centered):
+        problems.append("at h = 1e-12 round-off should dominate")
+    return problems
+
+
+def record_precision(ns):
+    return {"float32_errors": numbers("float32_errors", value(ns, "float32_errors")).astype(np.float64).ravel(),
+            "float32_best": number(ns, "float32_best_error"), "float64_best": number(ns, "float64_best_error")}
+
+
+def recompute_precision(ns):
+    float32 = errors_vs_h(ns, np.array([1.0], dtype=np.float32), ("eval_numerical_gradient",))
+    float64 = errors_vs_h(ns, np.array([1.0]), ("eval_numerical_gradient",))
+    return {"float32_errors": np.array(float32["eval_numerical_gradient"]),
+            "float32_best": min(float32["eval_numerical_gradient"]),
+            "float64_best": min(float64["eval_numerical_gradient"])}
+
+
+def check_precision(values):
+    errors, best32, best64 = values["float32_errors"], float(values["float32_best"]), float(values["float64_best"])
+    if errors.shape != HS.shape:
+        return ["float32_errors needs one error per h in hs"]
+    problems = []
+    if not best64 < 1e-9:
+        problems.append("in float64 the centered difference should get below 1e-9 at its best h")
+    if not best32 > 1e-6:
+        problems.append("float32 cannot do better than about 1e-5: check that x0_32 is float32")
+    if not errors[4] > 1e-4:
+        problems.append("at h = 1e-5 the float32 check should already be poor (above 1e-4)")
+    if not best32 > 1000 * best64:
+        problems.append("float32 should be far less accurate than float64")
+    return problems
+
+
+def svm_margins(W, X, y):
+    """The notebook's provided margins s_j - s_{y_i} + 1 (N, C), 0 in the correct-class column."""
+    scores = X @ W
+    margins = scores - scores[np.arange(X.shape[0]), y][:, None] + 1.0
+    margins[np.arange(X.shape[0]), y] = 0.0
+    return margins
+
+
+def kink_data():
+    """(X_k, y_k, W_k) as the notebook draws them."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30000, 10))
+    y = rng.integers(0, 5, size=30000)
+    return X, y, rng.standard_normal((10, 5))
+
+
+def record_kinks(ns):
+    return {"fractions": numbers("kink_fractions", value(ns, "kink_fractions")).astype(np.float64).ravel()}
+
+
+def recompute_kinks(ns):
+    """The fraction of weights whose check crosses a kink, per N, with the student's kink_crossed."""
+    kink_crossed = ns["kink_crossed"]
+    X_k, y_k, W_k = kink_data()
+    fractions = []
+    for N in KINK_NS:
+        X, y, flagged = X_k[:N], y_k[:N], 0
+        for ix in np.ndindex(W_k.shape):
+            W_plus, W_minus = W_k.copy(), W_k.copy()
+            W_plus[ix] += KINK_H
+            W_minus[ix] -= KINK_H
+            flagged += bool(np.any(kink_crossed(svm_margins(W_minus, X, y), svm_margins(W_plus, X, y))))
+        fractions.append(flagged / W_k.size)
+    return {"fractions": np.array(fractions)}
+
+
+def check_kinks(values):
+    fractions = values["fractions"]
+    if fractions.shape != (len(KINK_NS),):
+        return [f"kink_fractions needs one fraction per N in Ns ({len(KINK_NS)})"]
+    if not np.all((fractions >= 0) & (fractions <= 1)):
+        return ["the fractions should lie between 0 and 1"]
+    problems = []
+    if not np.all(np.diff(fractions) >= 0):
+        problems.append("the fraction should never fall as N grows (the data are nested)")
+    if not fractions[0] < 0.1:
+        problems.append("with one example, almost no weight's check should cross a kink")
+    if not fractions[-1] > 0.5:
+        problems.append("with 30,000 examples, most weights' checks should cross a kink")
+    return problems
+
+
+STATE_PARTS = {
+    "error_vs_h": StatePart(record_error_vs_h, check_error_vs_h, recompute_error_vs_h),
+    "precision": StatePart(record_precision, check_precision, recompute_precision),
+    "kinks_vs_n": StatePart(record_kinks, check_kinks, recompute_kinks),
 }

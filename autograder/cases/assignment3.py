@@ -7,14 +7,15 @@ and the L2 penalty is 0.5 * reg * sum(W**2).
 Backward functions get their cache built here, in the format their docstrings
 fix, so a bug in a forward function never costs the backward part. The
 two-layer network is graded with trusted layers in place of the student's
-(see trusted_layers_in), and predict with trusted scores in place of the
+(autograder/trusted/assignment3.py), and predict with trusted scores in place of the
 student's loss, so each bug costs only its own part.
 """
-from contextlib import contextmanager
-
 import numpy as np
 
-from autograder.cases.base import Case, Part, StudentOutputError
+from autograder.cases.base import Case, Part, StatePart, StudentOutputError, stand_ins
+from autograder.cases.state import (accuracy_of, first_of, initial_losses_near, is_instance, losses_rise_with_reg,
+                                    number, numbers, params, record_losses_by_reg, splits, threshold, two_layer_scores,
+                                    unpacked, value)
 
 FLOAT32_TOL = 2e-4
 
@@ -247,58 +248,9 @@ def call_conv2d_backward(func, inputs):
 
 
 # ---------------------------------------------------------------------------
-# The two-layer network, with trusted layers
+# The two-layer network, with trusted layers (autograder/trusted/assignment3.py)
 # ---------------------------------------------------------------------------
-def trusted_affine_forward(x, w, b):
-    return x.reshape(x.shape[0], -1) @ w + b, (x, w, b)
-
-
-def trusted_affine_backward(dout, cache):
-    x, w, b = cache
-    return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, dout.sum(axis=0)
-
-
-def trusted_relu_forward(x):
-    return np.maximum(0, x), x
-
-
-def trusted_relu_backward(dout, cache):
-    return dout * (cache > 0)
-
-
-def trusted_softmax_loss(scores, y):
-    N = scores.shape[0]
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    dscores = np.exp(log_probs)
-    dscores[np.arange(N), y] -= 1
-    return float(-log_probs[np.arange(N), y].mean()), dscores / N
-
-
-TRUSTED_LAYERS = {
-    "affine_forward": trusted_affine_forward,
-    "affine_backward": trusted_affine_backward,
-    "relu_forward": trusted_relu_forward,
-    "relu_backward": trusted_relu_backward,
-    "softmax_loss": trusted_softmax_loss,
-}
-
-
-@contextmanager
-def trusted_layers_in(cls):
-    """Temporarily replace the layer functions in the globals the class's loss() sees."""
-    namespace = getattr(getattr(cls, "loss", None), "__globals__", {})
-    missing = object()
-    saved = {name: namespace.get(name, missing) for name in TRUSTED_LAYERS}
-    namespace.update(TRUSTED_LAYERS)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
+TRUSTED_LAYERS = ("affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss")
 
 
 PARAM_SHAPES = lambda D, H, C: {"W1": (D, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
@@ -321,10 +273,10 @@ def net_with_params(cls, inputs):
     return model
 
 
-def call_net_loss(cls, inputs):
+def call_net_loss(cls, inputs, trusted):
     X, y = inputs["X"], inputs["y"]
     N, C = X.shape[0], inputs["params"]["b2"].shape[0]
-    with trusted_layers_in(cls):
+    with stand_ins(cls, trusted):
         scores = net_with_params(cls, inputs).loss(X.copy())
         result = net_with_params(cls, inputs).loss(X.copy(), y.copy())
         result_other = net_with_params(cls, inputs).loss(X.copy(), y.copy(), reg=inputs["other_reg"])
@@ -435,7 +387,7 @@ PARTS = {
     "conv1d_backward": Part("conv1d_backward", call_conv1d_backward, conv1d_cases()),
     "conv2d_naive_forward": Part("conv2d_naive_forward", call_conv2d_forward, conv2d_cases()),
     "conv2d_naive_backward": Part("conv2d_naive_backward", call_conv2d_backward, conv2d_cases()),
-    "two_layer_net_loss": Part("TwoLayerNet", call_net_loss, net_cases()),
+    "two_layer_net_loss": Part("TwoLayerNet", call_net_loss, net_cases(), TRUSTED_LAYERS),
     "two_layer_net_predict": Part("TwoLayerNet", call_net_predict, [
         Case("random net, seed 60", predict_case(60)),
         Case("one example", predict_case(61, N=1)),
@@ -462,4 +414,170 @@ DEPENDS_ON = {
     "overfit_small_data": NET + ["train_net"],
     "cifar_training": NET + ["train_net"],
     "tuning": NET + ["train_net"],
+}
+
+
+# ---------------------------------------------------------------------------
+# Parts that check notebook state (autograder.cases.base.StatePart)
+# ---------------------------------------------------------------------------
+GRAPH_H = 1e-6
+EXAMPLE_1 = (-2.0, 5.0, -4.0)                # x, y, z
+EXAMPLE_2 = (2.0, -3.0, -3.0, -1.0, -2.0)    # w0, w1, w2, x0, x1
+GRAPH_NAMES = ("q", "f1", "df1_dq", "df1_dx", "df1_dy", "df1_dz", "dot", "neg", "e", "den", "f2", "df2_dden",
+               "df2_de", "df2_dneg", "df2_ddot", "df2_dw0", "df2_dw1", "df2_dw2", "df2_dx0", "df2_dx1")
+SANITY_REGS = [0.0, 1e2, 1e3, 1e4]          # the notebook's `regs`
+NUM_TRIALS = 6                               # the notebook's `num_trials`
+
+
+def record_graph(ns):
+    found = value(ns, "graph_values")
+    if not isinstance(found, dict):
+        raise TypeError("graph_values should be a dict from name to number.")
+    missing = [name for name in GRAPH_NAMES if name not in found]
+    if missing:
+        raise NameError(f"graph_values misses {', '.join(missing)}: keep the given graph_values = {{...}} lines.")
+    return {name: numbers(f"graph_values['{name}']", found[name]).astype(np.float64).reshape(())
+            for name in GRAPH_NAMES}
+
+
+def centered(f, point, index):
+    plus, minus = list(point), list(point)
+    plus[index] += GRAPH_H
+    minus[index] -= GRAPH_H
+    return (f(*plus) - f(*minus)) / (2 * GRAPH_H)
+
+
+def graph_expected():
+    """[(name, expected value, rtol)] of the computational-graph values, from closed forms and centered differences."""
+    f1 = lambda x, y, z: (x + y) * z
+    f2 = lambda w0, w1, w2, x0, x1: 1.0 / (1.0 + np.exp(-(w0 * x0 + w1 * x1 + w2)))
+    x, y, z = EXAMPLE_1
+    w0, w1, w2, x0, x1 = EXAMPLE_2
+    dot = w0 * x0 + w1 * x1 + w2
+    sigmoid = f2(*EXAMPLE_2)
+    expected = [("q", x + y, 1e-12), ("f1", f1(*EXAMPLE_1), 1e-12), ("df1_dq", z, 1e-12)]
+    expected += [(name, centered(f1, EXAMPLE_1, i), 1e-6) for i, name in enumerate(("df1_dx", "df1_dy", "df1_dz"))]
+    expected += [("dot", dot, 1e-9), ("neg", -dot, 1e-9), ("e", np.exp(-dot), 1e-9), ("den", 1.0 + np.exp(-dot), 1e-9),
+                 ("f2", sigmoid, 1e-9), ("df2_dden", -1.0 / (1.0 + np.exp(-dot)) ** 2, 1e-9),
+                 ("df2_ddot", sigmoid * (1 - sigmoid), 1e-9)]
+    expected += [(name, centered(f2, EXAMPLE_2, i), 1e-6)
+                 for i, name in enumerate(("df2_dw0", "df2_dw1", "df2_dw2", "df2_dx0", "df2_dx1"))]
+    return expected
+
+
+def check_graph(values):
+    g = {name: float(values[name]) for name in GRAPH_NAMES}
+    dot = EXAMPLE_2[0] * EXAMPLE_2[3] + EXAMPLE_2[1] * EXAMPLE_2[4] + EXAMPLE_2[2]
+    expected = graph_expected() + [("df2_de", g["df2_dden"], 1e-12), ("df2_dneg", g["df2_de"] * np.exp(-dot), 1e-9)]
+    wrong = [name for name, value_, rtol in expected
+             if not abs(g[name] - value_) <= rtol * max(abs(g[name]), abs(value_), 1e-300)]
+    if wrong:
+        return [f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not right: follow the graph node by node "
+                "(an add node passes its upstream gradient on, a multiply node swaps its inputs)"]
+    return []
+
+
+def prepare_sanity():
+    splits(False, ("X_dev", "y_dev"))
+
+
+def sanity_net(ns):
+    """The notebook's sanity_net, made with the student's TwoLayerNet, and the float64 dev set."""
+    dev = splits(False, ("X_dev", "y_dev"))
+    X = dev["X_dev"].astype(np.float64)
+    net = ns["TwoLayerNet"](input_dim=X.shape[1], hidden_dim=50, num_classes=10, weight_scale=1e-4, seed=0)
+    return net, X, dev["y_dev"]
+
+
+def record_initial_loss(ns):
+    return {"softmax": number(ns, "initial_loss"), "svm": number(ns, "initial_svm_loss")}
+
+
+def recompute_initial_loss(ns):
+    net, X, y = sanity_net(ns)
+    return {"softmax": first_of(net.loss(X, y, reg=0.0), "sanity_net.loss"),
+            "svm": first_of(ns["svm_loss"](net.loss(X), y), "svm_loss")}
+
+
+def recompute_losses_by_reg(ns):
+    net, X, y = sanity_net(ns)
+    return {"losses": np.array([first_of(net.loss(X, y, reg=reg), "sanity_net.loss") for reg in SANITY_REGS])}
+
+
+def record_net(name, must_be_net=True):
+    def record(ns):
+        model = value(ns, name)
+        return {**params(name, model), "is_net": is_instance(ns, model, "TwoLayerNet") if must_be_net else 1.0}
+    return record
+
+
+def validation_accuracy(p):
+    val = splits(False, ("X_val", "y_val"))
+    return accuracy_of(two_layer_scores(p, val["X_val"]), val["y_val"])
+
+
+def check_overfit(values):
+    tiny = splits(False, ("X_train", "y_train"), 50)
+    accuracy = accuracy_of(two_layer_scores(unpacked(values, "overfit_net"), tiny["X_train"]), tiny["y_train"])
+    if accuracy != 1.0:
+        return [f"overfit_net classifies {accuracy:.0%} of the 50 training images correctly; it should memorize all "
+                "of them. Train longer or with a larger learning rate, and check that reg is 0"]
+    return []
+
+
+def check_cifar_training(values):
+    if not values["is_net"]:
+        return ["net is not a TwoLayerNet: run the cell above after filling it in"]
+    accuracy, needed = validation_accuracy(unpacked(values, "net")), threshold(0.33, 0.48)
+    if not accuracy >= needed:
+        return [f"net reaches a validation accuracy of {accuracy:.3f}; at least {needed} is needed. Check the "
+                "learning curves: a flat loss means a learning rate that is too small (or no update)"]
+    return []
+
+
+def record_tuning(ns):
+    results = value(ns, "search_results")
+    if not isinstance(results, dict) or not results:
+        raise TypeError("search_results should be a dict from configuration to validation accuracy.")
+    try:
+        configs = np.array([tuple(config) for config in results], dtype=np.float64)
+    except (TypeError, ValueError):
+        configs = None
+    if configs is None or configs.shape != (len(results), 4):
+        raise TypeError("each key of search_results should be the tuple (hidden_dim, learning_rate, reg, num_epochs).")
+    best = value(ns, "best_net")
+    return {"configs": configs, "accuracies": numbers("search_results", list(results.values())).astype(np.float64),
+            **params("best_net", best), "is_net": is_instance(ns, best, "TwoLayerNet")}
+
+
+def check_tuning(values):
+    configs, accuracies = values["configs"], values["accuracies"]
+    if len(configs) < NUM_TRIALS:
+        return [f"search_results should hold the validation accuracy of {NUM_TRIALS} configurations; "
+                f"it has {len(configs)}"]
+    for position, name in enumerate(["hidden_dim", "learning_rate", "reg", "num_epochs"]):
+        if len(set(configs[:, position])) < 2:
+            return [f"every configuration has the same {name}: draw each configuration with sample_config(rng)"]
+    if not values["is_net"]:
+        return ["best_net should be the TwoLayerNet with the best validation accuracy"]
+    accuracy, needed = validation_accuracy(unpacked(values, "best_net")), threshold(0.33, 0.48)
+    # 0.005 = 5 of 1,000 images whose predicted class can flip between float32 and float64 arithmetic.
+    if not abs(accuracy - float(np.max(accuracies))) <= 0.005:
+        return [f"best_net has a validation accuracy of {accuracy:.3f}, but the best in search_results is "
+                f"{float(np.max(accuracies)):.3f}: keep the network of the best trial in best_net"]
+    if not accuracy >= needed:
+        return [f"best_net reaches a validation accuracy of {accuracy:.3f}; at least {needed} is needed"]
+    return []
+
+
+STATE_PARTS = {
+    "computational_graph": StatePart(record_graph, check_graph),
+    "sanity_initial_loss": StatePart(record_initial_loss,
+                                     initial_losses_near("initial_loss", "initial_svm_loss", 0.02, 0.05),
+                                     recompute_initial_loss, prepare_sanity),
+    "sanity_reg_increases_loss": StatePart(record_losses_by_reg, losses_rise_with_reg(SANITY_REGS),
+                                           recompute_losses_by_reg, prepare_sanity),
+    "overfit_small_data": StatePart(record_net("overfit_net", must_be_net=False), check_overfit),
+    "cifar_training": StatePart(record_net("net"), check_cifar_training),
+    "tuning": StatePart(record_tuning, check_tuning),
 }

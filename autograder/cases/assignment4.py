@@ -8,11 +8,13 @@ gradient, passing the returned config to the next call as CS231n's Solver
 does, and compares next_w after every step and the state left in config.
 """
 import copy
+import functools
 
 import numpy as np
 
 from autograder.cases.assignment3 import as_array
-from autograder.cases.base import Case, Part, StudentOutputError
+from autograder.cases.base import Case, Part, StatePart, StudentOutputError
+from autograder.cases.state import accuracy_of, numbers, params, splits, threshold, two_layer_scores, unpacked, value
 
 TOL = 1e-7               # float64 cases: each answer is a few exact arithmetic operations
 FLOAT32_TOL = 1e-5       # float32 cases: a correct answer in another order differs by float32 rounding
@@ -243,4 +245,132 @@ RULES = ["sgd", "sgd_momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "a
 DEPENDS_ON = {
     "escape_local_minimum": ["sgd", "sgd_momentum"],
     "optimizer_comparison": RULES,
+}
+
+
+# ---------------------------------------------------------------------------
+# Parts that check notebook state (autograder.cases.base.StatePart)
+# ---------------------------------------------------------------------------
+ESCAPE_START = (2.0, 1.0)        # the notebook's w0
+ESCAPE_STEPS, ESCAPE_LR, ESCAPE_MOMENTUM = 300, 0.02, 0.9
+CANDIDATE_LRS = {                # the notebook's candidate_lrs (None: Adadelta has no learning rate)
+    "sgd": [3e-2, 1e-1, 3e-1], "sgd_momentum": [3e-3, 1e-2, 3e-2, 1e-1], "nesterov": [3e-3, 1e-2, 3e-2, 1e-1],
+    "adagrad": [1e-3, 3e-3, 1e-2, 3e-2], "rmsprop": [1e-4, 3e-4, 1e-3], "adadelta": [None],
+    "adam": [3e-4, 1e-3, 3e-3, 1e-2],
+}
+
+
+def shallow_f(x, y):
+    """The notebook's shallow-minimum function (TEST_FUNCTIONS["shallow minimum"])."""
+    return (x ** 2 - 1) ** 2 + 0.5 * x + y ** 2
+
+
+def shallow_grad(w):
+    return np.array([4 * w[0] * (w[0] ** 2 - 1) + 0.5, 2 * w[1]])
+
+
+def run_rule(rule, grad_fn, w0, config, num_steps):
+    """The notebook's provided run_rule: the path of `rule` from w0, shape (num_steps + 1, D)."""
+    w = np.array(w0, dtype=np.float64)
+    config = None if config is None else dict(config)
+    path = [w.copy()]
+    for _ in range(num_steps):
+        w, config = rule(w, grad_fn(w), config)
+        path.append(np.array(w, dtype=np.float64))
+    return np.array(path)
+
+
+def record_escape(ns):
+    return {name: numbers(name, value(ns, name)).astype(np.float64) for name in ("path_sgd", "path_momentum")}
+
+
+def recompute_escape(ns):
+    w0 = np.array(ESCAPE_START)
+    return {"path_sgd": run_rule(ns["sgd"], shallow_grad, w0, {"learning_rate": ESCAPE_LR}, ESCAPE_STEPS),
+            "path_momentum": run_rule(ns["sgd_momentum"], shallow_grad, w0,
+                                      {"learning_rate": ESCAPE_LR, "momentum": ESCAPE_MOMENTUM}, ESCAPE_STEPS)}
+
+
+def rule_gaps(path_sgd, path_momentum):
+    """How far each path is from following its rule (largest error of one step)."""
+    grads = np.array([shallow_grad(w) for w in path_sgd[:-1]])
+    sgd_gap = np.max(np.abs(path_sgd[1:] - (path_sgd[:-1] - ESCAPE_LR * grads)))
+    grads = np.array([shallow_grad(w) for w in path_momentum[1:-1]])
+    expected = path_momentum[1:-1] + ESCAPE_MOMENTUM * (path_momentum[1:-1] - path_momentum[:-2]) - ESCAPE_LR * grads
+    return sgd_gap, np.max(np.abs(path_momentum[2:] - expected))
+
+
+def check_escape(values):
+    path_sgd, path_momentum = values["path_sgd"], values["path_momentum"]
+    for name, path in (("path_sgd", path_sgd), ("path_momentum", path_momentum)):
+        if path.shape != (ESCAPE_STEPS + 1, 2):
+            return [f"{name} should have shape {(ESCAPE_STEPS + 1, 2)}: run_rule(rule, shallow_grad, w0, config, 300) "
+                    "returns 301 points"]
+        if not np.allclose(path[0], ESCAPE_START, rtol=1e-12, atol=0):
+            return [f"{name}[0] should be w0 = {list(ESCAPE_START)}"]
+    sgd_gap, momentum_gap = rule_gaps(path_sgd, path_momentum)
+    if not sgd_gap < 1e-9:
+        return [f"path_sgd does not follow SGD with learning_rate 0.02 (a point is off by {sgd_gap:.1e})"]
+    if not momentum_gap < 1e-9:
+        return [f"path_momentum does not follow momentum 0.9 with learning_rate 0.02 (a point is off by "
+                f"{momentum_gap:.1e})"]
+    sgd_end, momentum_end = path_sgd[-1], path_momentum[-1]
+    if not (np.linalg.norm(shallow_grad(sgd_end)) < 1e-3 and sgd_end[0] > 0):
+        return ["SGD should end at rest in the shallow minimum (x > 0)"]
+    if not (np.linalg.norm(shallow_grad(momentum_end)) < 1e-3 and momentum_end[0] < 0
+            and shallow_f(*momentum_end) < shallow_f(*sgd_end) - 0.5):
+        return ["momentum should roll over the ridge and end at rest in the deep minimum (x < 0)"]
+    return []
+
+
+@functools.cache
+def scaled_validation():
+    """(X_val, y_val) as the notebook scales them (divided by the pixel std of 5,000 training images)."""
+    val = splits(False, ("X_val", "y_val"))
+    X_val = val["X_val"].copy()
+    X_val /= float(splits(False, ("X_train",), 5000)["X_train"].std())
+    return X_val, val["y_val"]
+
+
+def record_comparison(ns):
+    comparison = value(ns, "comparison")
+    if not isinstance(comparison, dict) or set(comparison) != set(RULES):
+        raise NameError(f"comparison should have one entry per rule, {sorted(RULES)}: run the cell above after "
+                        "filling it in.")
+    values = {}
+    for name in RULES:
+        result = comparison[name]
+        if not isinstance(result, dict) or not {"learning_rate", "loss_history", "net"} <= set(result):
+            raise TypeError(f"comparison['{name}'] should be a dict with learning_rate, loss_history and net.")
+        lr = result["learning_rate"]
+        values[f"{name}.learning_rate"] = np.nan if lr is None else float(lr)
+        values[f"{name}.iterations"] = float(len(result["loss_history"]))
+        values.update(params(name, result["net"]))
+    return values
+
+
+def check_comparison(values):
+    every, best = threshold(0.20, 0.40), threshold(0.33, 0.45)
+    final_iters = threshold(100, 800)
+    X_val, y_val = scaled_validation()
+    accuracies = {}
+    for name in RULES:
+        lr = values[f"{name}.learning_rate"]
+        if not any((c is None and np.isnan(lr)) or (c is not None and lr == c) for c in CANDIDATE_LRS[name]):
+            return [f"{name}: the learning rate should be one of candidate_lrs['{name}']"]
+        if values[f"{name}.iterations"] != final_iters:
+            return [f"{name}: the final run should take final_iters = {final_iters} iterations (the same budget for "
+                    f"every rule); its loss_history has {int(values[f'{name}.iterations'])}"]
+        accuracies[name] = accuracy_of(two_layer_scores(unpacked(values, name), X_val), y_val)
+        if not accuracies[name] >= every:
+            return [f"{name} reaches a validation accuracy of {accuracies[name]:.3f}; every rule should reach {every}"]
+    winner = max(accuracies, key=accuracies.get)
+    if not accuracies[winner] >= best:
+        return [f"the best rule ({winner}) reaches {accuracies[winner]:.3f}; at least {best} is expected"]
+    return []
+
+
+STATE_PARTS = {
+    "escape_local_minimum": StatePart(record_escape, check_escape, recompute_escape),
+    "optimizer_comparison": StatePart(record_comparison, check_comparison),
 }

@@ -10,12 +10,14 @@ docstrings, so their outputs are compared exactly like any other. Backward
 functions get their cache built here, in the documented format, so a bug in a
 forward function never costs the backward part.
 """
+import functools
 import warnings
 
 import numpy as np
 
 from autograder.cases.assignment3 import FLOAT32_TOL, as_array, as_tuple
-from autograder.cases.base import Case, Part, StudentOutputError
+from autograder.cases.base import Case, Part, StatePart, StudentOutputError
+from autograder.cases.state import accuracy_of, number, numbers, params, splits, threshold, unpacked, value
 
 
 def unchanged(name, before, after):
@@ -432,16 +434,10 @@ def call_batchnorm_forward(func, inputs):
     return outputs
 
 
-def trusted_bn_cache(inputs):
-    x, gamma = inputs["x"], inputs["gamma"]
-    eps = inputs["bn_param"].get("eps", 1e-5)
-    mu, var = x.mean(axis=0), x.var(axis=0)
-    return (x.copy(), (x - mu) / np.sqrt(var + eps), mu, var, gamma.copy(), eps)
-
-
-def call_batchnorm_backward(func, inputs):
+def call_batchnorm_backward(func, inputs, trusted):
+    """batchnorm_backward on a cache built by the trusted bn_cache (autograder/trusted/assignment5.py)."""
     dout, x = inputs["dout"], inputs["x"]
-    dx, dgamma, dbeta = as_tuple("batchnorm_backward", func(dout.copy(), trusted_bn_cache(inputs)), 3,
+    dx, dgamma, dbeta = as_tuple("batchnorm_backward", func(dout.copy(), trusted["bn_cache"](inputs)), 3,
                                  "(dx, dgamma, dbeta)")
     D = x.shape[1]
     return {"dx": as_array("dx", dx, x.shape), "dgamma": as_array("dgamma", dgamma, (D,)),
@@ -473,7 +469,7 @@ PARTS = {
     "random_crop": Part("random_crop", call_random_crop, crop_cases()),
     "smoothed_softmax_loss": Part("smoothed_softmax_loss", call_smoothed_loss, smoothing_cases()),
     "batchnorm_forward": Part("batchnorm_forward", call_batchnorm_forward, batchnorm_cases()),
-    "batchnorm_backward": Part("batchnorm_backward", call_batchnorm_backward, batchnorm_cases()),
+    "batchnorm_backward": Part("batchnorm_backward", call_batchnorm_backward, batchnorm_cases(), ("bn_cache",)),
 }
 
 # The search and the ensembles are computed with the student's sampling and
@@ -483,4 +479,125 @@ SEARCH = ["log_uniform", "best_on_border"]
 DEPENDS_ON = {
     "search_checkpoint": SEARCH,
     "ensemble_gain": SEARCH + ["search_checkpoint"],
+}
+
+
+# ---------------------------------------------------------------------------
+# Parts that check notebook state (autograder.cases.base.StatePart)
+# ---------------------------------------------------------------------------
+ENSEMBLES = ("different initializations", "top 3 of the search", "checkpoints of one run",
+             "running average of the parameters")
+ACCURACY_FLIPS = 0.005   # 5 of 1,000 images whose predicted class can flip with the order of float arithmetic
+
+
+@functools.cache
+def scaled_validation():
+    """(X_val, y_val) as the notebook scales them (divided by the pixel std of 5,000 training images)."""
+    val = splits(False, ("X_val", "y_val"))
+    X_val = val["X_val"].copy()
+    X_val /= np.float32(splits(False, ("X_train",), 5000)["X_train"].std(dtype=np.float64))
+    return X_val, val["y_val"]
+
+
+def net_scores(p):
+    """A Net's test-mode scores on the validation set, in float32 as the notebook computes them."""
+    X_val, _ = scaled_validation()
+    p = {k: np.asarray(v, dtype=np.float32) for k, v in p.items()}
+    return (np.maximum(0, X_val @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]).astype(np.float64)
+
+
+def net_accuracy(p):
+    return accuracy_of(net_scores(p), scaled_validation()[1])
+
+
+def probabilities(scores):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def record_search_checkpoint(ns):
+    path = value(ns, "checkpoint_path")
+    try:
+        with np.load(path) as saved:
+            saved_params = {name: saved[name] for name in saved.files}
+    except (OSError, ValueError) as error:
+        raise NameError(f"no checkpoint could be read at {path} ({type(error).__name__}): save the best model "
+                        "with np.savez(checkpoint_path, **model.params).") from None
+    if not {"W1", "b1", "W2", "b2"} <= set(saved_params):
+        raise NameError(f"the checkpoint should hold W1, b1, W2 and b2; it holds {sorted(saved_params)}. "
+                        "Use np.savez(path, **model.params).")
+    results = value(ns, "fine_results")
+    best_model = value(ns, "best_model", "rebuild it from the file with net_with_params")
+    model_params = getattr(best_model, "params", {})
+    saved = {f"saved.{k}": numbers(f"saved['{k}']", saved_params[k]) for k in ("W1", "b1", "W2", "b2")}
+    return {**saved,
+            "results": numbers("fine_results", [float(val) for _, val in results.values()]).astype(np.float64),
+            "trials": float(len(value(ns, "fine_trials"))), "best_val_acc": number(ns, "best_val_acc"),
+            "best_model_is_saved": float(all(np.array_equal(model_params.get(k), v) for k, v in saved_params.items()))}
+
+
+def check_search_checkpoint(values):
+    results, best_val_acc = values["results"], float(values["best_val_acc"])
+    if len(results) != values["trials"]:
+        return [f"fine_results should hold one entry per trial ({int(values['trials'])}); it holds {len(results)}"]
+    if not (results.size and best_val_acc == np.nanmax(results)):
+        return ["best_val_acc should be the best of fine_results: keep the trial with the highest validation accuracy"]
+    reloaded = net_accuracy(unpacked(values, "saved"))
+    if not abs(reloaded - best_val_acc) <= ACCURACY_FLIPS:
+        return [f"the saved model reaches a validation accuracy of {reloaded:.3f}, not best_val_acc = "
+                f"{best_val_acc:.3f}: save the parameters of the best trial whenever a trial beats the best so far"]
+    if not values["best_model_is_saved"]:
+        return ["best_model differs from the file: build best_model from np.load(checkpoint_path)"]
+    needed = threshold(0.30, 0.42)
+    if not reloaded >= needed:
+        return [f"the saved model reaches a validation accuracy of {reloaded:.3f}; at least {needed} is needed. "
+                "Check the coarse ranges (section 1.3 tells you if the best value is on a border)"]
+    return []
+
+
+def record_ensembles(ns):
+    ensembles, claimed = value(ns, "ensembles"), value(ns, "ensemble_val_acc")
+    if not isinstance(ensembles, dict) or set(ensembles) != set(ENSEMBLES):
+        raise NameError(f"ensembles should have the keys {sorted(ENSEMBLES)}: run the cell above after filling it in.")
+    values = {"search": numbers("search_models", [float(v) for v, _ in value(ns, "search_models")]).astype(np.float64)}
+    for i, name in enumerate(ENSEMBLES):
+        values[f"claimed.{i}"] = numbers(f"ensemble_val_acc['{name}']", claimed[name]).astype(np.float64)
+        values[f"count.{i}"] = float(len(ensembles[name]))
+        for j, model in enumerate(ensembles[name]):
+            values.update(params(f"model.{i}.{j}", model))
+    ema = value(ns, "member_histories")[0]["ema"]
+    values.update({f"ema.{k}": numbers(f"member_histories[0]['ema']['{k}']", v) for k, v in ema.items()
+                   if k in ("W1", "b1", "W2", "b2")})
+    return values
+
+
+def check_ensembles(values):
+    counts = [int(values[f"count.{i}"]) for i in range(len(ENSEMBLES))]
+    if counts[1] != 3 or counts[2] != 3:
+        return ["the top-of-the-search and checkpoint ensembles should hold 3 models each"]
+    models = [[unpacked(values, f"model.{i}.{j}") for j in range(count)] for i, count in enumerate(counts)]
+    singles = [[net_accuracy(p) for p in group] for group in models]
+    top3 = sorted(values["search"])[-3:]
+    if not np.allclose(sorted(singles[1]), top3, rtol=0, atol=ACCURACY_FLIPS):
+        return ["the top 3 of the search should be the 3 models of search_models with the best validation accuracy"]
+    if counts[3] != 1 or not all(np.array_equal(models[3][0][k], values[f"ema.{k}"]) for k in models[3][0]):
+        return ["the running-average model should be net_with_params(member_histories[0]['ema'])"]
+    y_val = scaled_validation()[1]
+    recomputed = [accuracy_of(np.mean([probabilities(net_scores(p)) for p in group], axis=0), y_val)
+                  for group in models]
+    for i, name in enumerate(ENSEMBLES):
+        if not abs(recomputed[i] - float(values[f"claimed.{i}"])) <= ACCURACY_FLIPS:
+            return [f"ensemble_val_acc['{name}'] is {float(values[f'claimed.{i}']):.3f}, but the ensemble reaches "
+                    f"{recomputed[i]:.3f}: average the probabilities over the models, then take the argmax"]
+    best_single = max(acc for group, accs in zip(models, singles) if len(group) > 1 for acc in accs)
+    if not max(recomputed) > best_single:
+        return [f"the best ensemble ({max(recomputed):.3f}) should beat the best single model ({best_single:.3f}): "
+                "average probabilities, not labels, and check that the members differ (different seeds)"]
+    return []
+
+
+STATE_PARTS = {
+    "search_checkpoint": StatePart(record_search_checkpoint, check_search_checkpoint),
+    "ensemble_gain": StatePart(record_ensembles, check_ensembles),
 }

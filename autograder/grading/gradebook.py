@@ -3,8 +3,9 @@
 - the scores of submissions that nbgrader's autograde did not grade in this
   database: ones graded in a worker process, and ones with no gradable notebook
   (so every student is listed); written answers are left for grading by hand;
-- the decisions taken after a notebook ran: parts whose verdict took the score
-  away, and parts the dependency rerun gave back (as manual scores);
+- every autograded part's score, from the grader's verdicts (never from nbgrader's
+  "the cell raised no error"), and the parts the dependency rerun gave back (as manual
+  scores);
 - the finished-submission rows that crash safety and resume read (journal.py);
 - each submission's time, the assignment's due date and the student's extension
   (nbgrader's columns, which formgrader shows) and where the time came from (ours);
@@ -102,21 +103,19 @@ def gradebook_scores(db_url, submission, notebook):
         return {grade.name: (grade.auto_score, grade.manual_score) for grade in graded.grades}
 
 
-def record_decisions(db_url, submission, notebook, notebook_parts, revoked, given_back):
-    """Write what was decided after one notebook ran, in one transaction: the parts in `revoked`
-    (names) lose their autograded score; the results in `given_back` get their points as a
-    manual score. notebook_parts: [(part, grade_id, points)]."""
-    if not revoked and not given_back:
-        return
+def record_verdicts(db_url, submission, notebook, notebook_parts, results, given_back):
+    """Write every autograded part's score of one graded notebook, in one transaction: the
+    points of its verdict (points or 0, whatever nbgrader's "the cell raised no error" gave)
+    as the autograded score, and for the results in `given_back` (the dependency rerun's)
+    their points as a manual score. notebook_parts: [(part, grade_id, points)]."""
     grade_ids = {part: grade_id for part, grade_id, _ in notebook_parts}
+    given = {result.part for result in given_back}
     with Gradebook(db_url) as gradebook:
-        def grade(part):
-            return gradebook.find_grade(grade_ids[part], notebook, submission.assignment_id, submission.student_id)
-        for part in revoked:
-            revoked_grade = grade(part)
-            revoked_grade.auto_score, revoked_grade.manual_score = 0.0, None
-        for result in given_back:
-            grade(result.part).manual_score = result.max_score
+        for result in results:
+            grade = gradebook.find_grade(grade_ids[result.part], notebook, submission.assignment_id,
+                                         submission.student_id)
+            grade.auto_score = 0.0 if result.part in given else result.score
+            grade.manual_score = result.max_score if result.part in given else None
         gradebook.db.commit()
 
 

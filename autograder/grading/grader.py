@@ -4,28 +4,33 @@ A submission travels one straight line, each stage once:
 1. repair: its notebooks, repaired (notebook_repair.py), go where nbgrader looks;
 2. run: nbgrader autograde runs them in the sandboxed kernel (kernel/), restoring
    deleted test cells and overwriting edited ones, with a per-cell timeout;
-3. read: the test cells' outcomes and nbgrader's scores (results.py);
-4. judge: the out-of-kernel verdicts from the hidden-test records
-   (judging/verdicts.py), then the dependency rerun's decision (dependencies.py);
-5. write: one gradebook write of what was decided (gradebook.py).
+3. read: the test cells' outcomes (results.py) and the state records the test cells
+   sent on the kernel channel (kernel/record_channel.py);
+4. judge: every part's verdict outside the kernel (judgement.py): hidden cases in the
+   judge runner on the student's definitions (judge_runner.py), state parts from their
+   records; then the dependency rerun's decision (dependencies.py);
+5. write: one gradebook write of every part's score, from the verdicts (gradebook.py).
 The batch (batch.py) reads the submissions and writes the reports.
 """
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
                                     SaveAutoGrades)
-from nbconvert.preprocessors import ClearMetadataPreprocessor
 
-from autograder.cases.records import clear_records
-from autograder.grading.dependencies import count_bugs_once
+from autograder.cases import state_parts_for
+from autograder.grading.dependencies import RerunContext, count_bugs_once
 from autograder.grading.failures import failure_reason, notebook_notes
-from autograder.grading.gradebook import gradebook_scores, record_decisions, record_scores, with_driver
+from autograder.grading.gradebook import gradebook_scores, record_scores, record_verdicts, with_driver
 from autograder.grading.intake import IntakeLimits, collect_submissions, open_batch
+from autograder.grading.judge_runner import JudgeRunner, RunnerUnavailable, needs_runner, submission_definitions
+from autograder.grading.judgement import judge_parts, read_state_records
 from autograder.grading.notebook_repair import NotebookDamaged, repair_file
 from autograder.grading.preprocessors import StderrIsNotFailure
-from autograder.grading.results import assignment_parts, graded_results, not_graded_results, zero_results
-from autograder.judging.verdicts import judged_results
+from autograder.grading.results import assignment_parts, cell_outcomes, not_graded_results, zero_results
 from autograder.kernel.execute import GradingSession, guarded_execute
 from autograder.kernel.limits import Limits
 from autograder.kernel.sandbox import RemoveUnsafeFiles
@@ -35,8 +40,9 @@ DEFAULT_CELL_TIMEOUT = 600
 
 
 class NotGraded(Exception):
-    """The grading machine, not the submission, failed (a kernel that could not start, a sandbox
-    that could not be set up): the submission is tried again, else reported as not graded."""
+    """The grading machine, not the submission, failed (a kernel or a judge runner that could not
+    start, a sandbox that could not be set up): the submission is tried again, else reported as
+    not graded."""
 
 
 def autograde_config(course_root, db_url, session):
@@ -63,7 +69,9 @@ class Grader:
         self.db_url = with_driver(db_url) if db_url else f"sqlite:///{self.output_dir / 'gradebook.db'}"
         self.cell_timeout = cell_timeout
         self.limits = limits or Limits()
-        self.session = GradingSession(self.limits, cell_timeout)
+        self.records_dir = self.output_dir / "state_records"   # the grader's alone: no kernel sees it
+        self.scratch_dir = self.output_dir / "scratch"         # the dependency rerun's working copies
+        self.session = GradingSession(self.limits, cell_timeout, self.records_dir)
         self.api = nbgrader_api(autograde_config(self.course_root, self.db_url, self.session))
         self.parts = {a: assignment_parts(course, a) for a in self.assignment_ids}
 
@@ -121,17 +129,12 @@ class Grader:
         """{grade_id: (auto_score, manual_score)} of one graded notebook ({} if not graded)."""
         return gradebook_scores(self.db_url, submission, notebook)
 
-    def scores(self, submission, notebook):
-        """{grade_id: score}, the manual score (if any) taking precedence, as in nbgrader."""
-        return {gid: manual if manual is not None else auto
-                for gid, (auto, manual) in self.gradebook_scores(submission, notebook).items()}
-
     def run(self, submission):
         """Repair and autograde a submission's notebooks; return (failure reason or None, notes)."""
         notes = list(submission.notes)
         if submission.notebooks:
             notes += self.stage(submission)
-            clear_records(self.graded_path(submission, "any").parent)
+            shutil.rmtree(self.records_dir / submission.student_id / submission.assignment_id, ignore_errors=True)
         if not set(submission.notebooks) - set(submission.problems):
             record_scores(self.db_url, submission, self.parts[submission.assignment_id], {})
             return None, notes
@@ -140,15 +143,30 @@ class Grader:
             raise NotGraded(self.session.infrastructure_failures[0])
         return (None if outcome["success"] else f"grading failed: {failure_reason(outcome)}"), notes
 
+    def judge_runner(self, submission, notebook, notebook_parts):
+        """A JudgeRunner on the student's definitions (from the staged submission, which no kernel
+        can write), or a null context when no part of the notebook needs one."""
+        if not needs_runner(submission.assignment_id, [part for part, _, _ in notebook_parts]):
+            return nullcontext()
+        submitted = self.course_root / "submitted" / submission.student_id / submission.assignment_id
+        released = nbformat.read(str(self.course_root / "release" / submission.assignment_id / f"{notebook}.ipynb"),
+                                 as_version=4)
+        definitions = submission_definitions(submitted / f"{notebook}.ipynb", released)
+        return JudgeRunner(submission.assignment_id, definitions, self.cell_timeout, self.limits)
+
     def judge_notebook(self, submission, notebook, notebook_parts):
-        """Read, judge and record one graded notebook; return (results, notes)."""
+        """Judge and record one graded notebook; return (results, notes)."""
+        assignment_id = submission.assignment_id
         graded = self.graded_path(submission, notebook)
-        results, notes = graded_results(submission.assignment_id, notebook_parts, graded,
-                                        self.scores(submission, notebook))
-        revoked = judged_results(self.course, submission.assignment_id, results, graded.parent)
+        cells, notes = cell_outcomes(graded, notebook_parts)
+        recorded = read_state_records(self.records_dir, submission, notebook, state_parts_for(assignment_id))
+        with self.judge_runner(submission, notebook, notebook_parts) as runner:
+            results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, runner)
+            context = RerunContext(self.course, assignment_id, notebook, graded, first, runner, self.scratch_dir,
+                                   self.session)
+            given_back = count_bugs_once(context, results)
         notes += notebook_notes(graded)
-        given_back = count_bugs_once(self.course, submission.assignment_id, notebook, results, graded, self.session)
-        record_decisions(self.db_url, submission, notebook, notebook_parts, revoked, given_back)
+        record_verdicts(self.db_url, submission, notebook, notebook_parts, results, given_back)
         return results, notes
 
     def grade_submission(self, submission):
@@ -164,7 +182,10 @@ class Grader:
                 results += zero_results(submission.assignment_id, notebook_parts, reason)
                 notes.append(f"{submission.assignment_id}/{notebook}.ipynb: {reason}")
                 continue
-            part_results, part_notes = self.judge_notebook(submission, notebook, notebook_parts)
+            try:
+                part_results, part_notes = self.judge_notebook(submission, notebook, notebook_parts)
+            except RunnerUnavailable as error:
+                raise NotGraded(str(error)) from None
             results += part_results
             notes += part_notes
         return results, notes

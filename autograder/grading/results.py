@@ -52,25 +52,21 @@ def not_graded_results(assignment_id, parts, reason):
             for part, _, points in parts]
 
 
-def graded_results(assignment_id, parts, autograded_path, scores):
-    """Results of one autograded notebook.
+def cell_outcomes(autograded_path, parts):
+    """What the test cells of one graded notebook say, and notes on restored cells.
 
-    scores: grade_id -> score from nbgrader's gradebook. Returns (results, notes).
+    parts: [(part, grade_id, points)]. Returns ({part: (passed, message)}, notes); a part
+    whose test cell is not in the notebook is left out.
     """
     nb = nbformat.read(str(autograded_path), as_version=4)
     cells = {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if is_test_cell(c)}
-    results, notes = [], []
-    for part, grade_id, points in parts:
+    outcomes, notes = {}, []
+    for part, grade_id, _ in parts:
         cell = cells.get(grade_id)
         if cell is None:
-            results.append(PartResult(assignment_id, part, 0.0, points, "its test cell could not be found."))
             continue
         passed, message = cell_verdict(cell)
-        message = truncated(message, MAX_MESSAGE_CHARS)
-        score = float(scores.get(grade_id) or 0.0)
-        if score == 0 and passed:
-            message = "no points were awarded by the grader for this cell."
-        results.append(PartResult(assignment_id, part, score, points, message))
+        outcomes[part] = passed, truncated(message, MAX_MESSAGE_CHARS)
         if RESTORED_MARKER in cell.source:
             notes.append(f"The test cell of {part} was missing and was restored before grading.")
-    return results, notes
+    return outcomes, notes

@@ -10,6 +10,7 @@ import numpy as np
 
 from autograder.cases.records import outcome
 from autograder.catalog import variants_for
+from autograder.trusted import helper_functions
 
 MATCH_RTOL = 1e-5
 
@@ -34,11 +35,11 @@ def same_outcome(first, second):
     return value_a == value_b if kind_a == "error" else outputs_match(value_a, value_b)
 
 
-def variant_outcome(variant, part, inputs):
+def variant_outcome(assignment_id, variant, part, inputs):
     """What a catalogued variant does on one case's inputs."""
     namespace = {"np": np, "__name__": f"variant_{variant.name}"}
     exec(compile(variant.source, f"<variant {variant.name}>", "exec"), namespace)
-    return outcome(namespace[part.target], part, inputs)
+    return outcome(namespace[part.target], part, inputs, helper_functions(assignment_id, part.trusted))
 
 
 def likely_bug(assignment_id, part_name, part, case, student_outcome):
@@ -48,7 +49,7 @@ def likely_bug(assignment_id, part_name, part, case, student_outcome):
     """
     for variant in variants_for(assignment_id):
         if variant.part == part_name and variant.kind == "wrong":
-            if same_outcome(student_outcome, variant_outcome(variant, part, case.make_inputs())):
+            if same_outcome(student_outcome, variant_outcome(assignment_id, variant, part, case.make_inputs())):
                 return variant
     return None
 

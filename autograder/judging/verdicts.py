@@ -1,22 +1,43 @@
 """Verdicts decided in the grader's own process, never in the student's kernel.
 
-After nbgrader has run a notebook, each part with hidden cases is judged here
-from its record (autograder/cases/records.py): the recorded outputs are compared
-with the references and, on a failure, with the catalog of bugs. A part keeps
-its points only if its nbgrader test cell passed AND this verdict passed; a
-missing or malformed record fails the part. The verdicts say which parts lose
-the score nbgrader gave them; grading/gradebook.py writes that down.
+Every graded part of the course is judged here from plain numbers:
+- a part with hidden cases, from what the student's code returned on them in the judge
+  runner (autograder/cases/runner.py): compared with the references and, on a failure,
+  with the catalog of bugs;
+- a part that checks notebook state, from what its test cell recorded (a trained W, sanity
+  values) and, where the values are a function of the student's graded functions, the same
+  values recomputed in the runner: the recorded ones must match them, and the check of the
+  state part (autograder/cases/<assignment>.py, STATE_PARTS) must pass.
+A part earns its points only when its verdict passes. Its test cell's visible tests, run in
+the student's kernel, can only take points away (a failure there can only hurt the student
+whose code ran there); a cell that "passed" never gives any. grading/gradebook.py writes
+every part's score from these verdicts.
 """
-from autograder.cases import parts_for
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograder.cases import parts_for, state_parts_for
 from autograder.cases.base import StudentOutputError
+from autograder.cases.records import ERROR_KEY
 from autograder.judging.compare import compare_outputs
 from autograder.judging.diagnose import describe, likely_bug
-from autograder.cases.records import MalformedRecord, read_record, records_dir
 from autograder.judging.references import load_references
 from coursekit.cells import error_message
 
 MAX_MESSAGE_CHARS = 300
 MAX_CASES_LISTED = 3
+MAX_PROBLEMS_LISTED = 3
+RECOMPUTED_RTOL = 1e-9   # recorded vs recomputed: the same code on the same inputs, up to summation order
+
+
+@dataclass
+class Verdict:
+    """The grader's verdict on one part: passed, the message for the student and, for a part
+    with hidden cases, {case name: passed}."""
+    passed: bool
+    message: str
+    cases: dict = field(default_factory=dict)
 
 
 def short(text):
@@ -34,6 +55,10 @@ def case_problems(result, reference, tol):
     return compare_outputs(value, reference, tol)
 
 
+def not_implemented(outcomes):
+    return any(kind == "error" and value.startswith("NotImplementedError") for kind, value in outcomes)
+
+
 def judge(course, assignment_id, part_name, outcomes):
     """(passed, message, {case name: passed}) for one part's outcomes, one per hidden case in order.
 
@@ -42,6 +67,8 @@ def judge(course, assignment_id, part_name, outcomes):
     shows a reference value.
     """
     part = parts_for(assignment_id)[part_name]
+    if not_implemented(outcomes):
+        return False, f"{part_name}: not implemented yet (your code still raises NotImplementedError).", {}
     references = load_references(course, assignment_id)[part_name]
     failures, diagnosis, cases = [], None, {}
     for case, result in zip(part.cases, outcomes):
@@ -60,53 +87,68 @@ def judge(course, assignment_id, part_name, outcomes):
                    f"  {listed}{more}{cause}"), cases
 
 
-def record_verdict(course, assignment_id, part_name, record_dir):
-    """(passed, message, recorded, {case name: passed}) of one part from its record; recorded is False
-    (and the cases empty) when it is missing or bad."""
-    part = parts_for(assignment_id)[part_name]
-    try:
-        outcomes = read_record(record_dir, part_name, len(part.cases))
-    except MalformedRecord as error:
-        return False, f"the hidden tests of {part_name} could not be checked: {error}.", False, {}
+def cases_verdict(course, assignment_id, part_name, outcomes):
+    """The Verdict of a part with hidden cases from its outcomes in the runner."""
+    if not_implemented(outcomes):
+        return Verdict(False, error_message("NotImplementedError", ""))
     passed, message, cases = judge(course, assignment_id, part_name, outcomes)
-    return passed, error_message("AssertionError", message), True, cases
+    return Verdict(passed, "passed" if passed else error_message("AssertionError", message), cases)
 
 
-def combined(cell_passed, cell_message, verdict):
-    """(passed, message) of a part from its nbgrader cell and its out-of-kernel verdict.
+def same_values(recorded, recomputed):
+    """True when a recorded value equals the recomputed one (nan where it is nan)."""
+    if recorded is None or np.shape(recorded) != np.shape(recomputed):
+        return False
+    scale = float(np.max(np.abs(recomputed[np.isfinite(recomputed)]), initial=0.0))
+    return bool(np.allclose(recorded, recomputed, rtol=RECOMPUTED_RTOL, atol=RECOMPUTED_RTOL * scale,
+                            equal_nan=True))
 
-    A failed hidden verdict explains more than the cell (it names the bug), so
-    its message wins; a missing record is explained by the cell's own error.
+
+def unmatched(recorded, recomputed):
+    """Names of the recorded values that differ from the ones recomputed with the student's functions."""
+    return [name for name, value in recomputed.items() if not same_values(recorded.get(name), value)]
+
+
+def state_verdict(assignment_id, part_name, recorded, recomputed=None, rechecked=None):
+    """The Verdict of a state part.
+
+    recorded: what its test cell recorded ({name: array}, {ERROR_KEY: message}, or None
+    when nothing came); recomputed: the same values from the student's functions in the
+    runner (None for a part without a recomputation), which the recorded ones must match;
+    rechecked: for the dependency rerun, the values recomputed with the reference in place
+    of failed dependencies, which are checked instead of the recorded ones.
     """
-    passed, message, recorded = verdict[:3]
-    if passed:
+    check = state_parts_for(assignment_id)[part_name].check
+    if recorded is None:
+        return Verdict(False, "its test cell recorded nothing: did the cell run?")
+    if ERROR_KEY in recorded:
+        return Verdict(False, recorded[ERROR_KEY])
+    problems = check(recorded) if rechecked is None else []
+    if not problems and recomputed is not None:
+        if ERROR_KEY in recomputed:
+            problems = [f"running your functions on the same inputs again raised {short(recomputed[ERROR_KEY])}"]
+        elif unmatched(recorded, recomputed):
+            problems = [f"{', '.join(unmatched(recorded, recomputed))} in the notebook differ from what your "
+                        "functions give when the grader runs them again on the same inputs: compute them with "
+                        "your functions, as the cell above asks"]
+    if not problems and rechecked is not None:
+        problems = [rechecked[ERROR_KEY]] if ERROR_KEY in rechecked else check({**recorded, **rechecked})
+    if problems:
+        return Verdict(False, "; ".join(problems[:MAX_PROBLEMS_LISTED]) + ".")
+    return Verdict(True, "passed")
+
+
+def combined(cell, verdict):
+    """(passed, message) of a part: its verdict, unless its visible tests failed in the kernel.
+
+    cell: (passed, message) of its test cell, or None when the notebook has none for it;
+    verdict: the part's Verdict, or None for a part of an assignment that has neither hidden
+    cases nor state checks (a plain nbgrader assignment: the cell decides, as in nbgrader).
+    A failed verdict explains more than the cell (it names the bug), so its message wins.
+    """
+    cell_passed, cell_message = cell if cell is not None else (False, "its test cell could not be found.")
+    if verdict is None:
         return cell_passed, cell_message
-    if recorded or cell_passed:
-        return False, message
-    return False, cell_message
-
-
-def apply_verdicts(course, assignment_id, results, record_dir):
-    """Judge every part with hidden cases from its record; update `results` in place.
-
-    Returns the parts whose nbgrader score was taken away (their cell passed,
-    their verdict did not).
-    """
-    hidden = parts_for(assignment_id)
-    revoked = []
-    for result in results:
-        if result.part not in hidden:
-            continue
-        verdict = record_verdict(course, assignment_id, result.part, record_dir)
-        passed, result.message = combined(result.passed, result.message, verdict)
-        result.cases = verdict[3]
-        if not passed and result.score > 0:
-            result.score = 0.0
-            revoked.append(result.part)
-    return revoked
-
-
-def judged_results(course, assignment_id, results, working_dir):
-    """Apply the out-of-kernel verdicts of one graded notebook to its results (in place);
-    return the parts whose gradebook score must be taken away."""
-    return apply_verdicts(course, assignment_id, results, records_dir(working_dir))
+    if not verdict.passed:
+        return False, verdict.message
+    return cell_passed, cell_message

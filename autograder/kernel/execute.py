@@ -8,6 +8,9 @@ NotebookClient) in a sandboxed kernel, under the submission's limits and the not
 - A kernel that cannot be started at all, or a sandbox that cannot be set up, is a failure of the
   grading machine: the GradingSession records it, and the grader reports the submission as not
   graded instead of scoring it (grading/grader.py).
+- The state records the restored test cells send are taken off the kernel channel as they arrive
+  (record_channel.py) and, for nbgrader's autograde, written to the session's records folder,
+  which no kernel sees.
 """
 import copy
 from pathlib import Path
@@ -19,6 +22,7 @@ from nbgrader.preprocessors import Execute
 
 from autograder.kernel.limits import Budget, Limits
 from autograder.kernel.output_cap import OutputCap
+from autograder.kernel.record_channel import RecordChannel
 from autograder.kernel.sandbox import SandboxSetupError, sandboxed_manager
 
 KERNEL_DIED = "KernelDied"
@@ -29,11 +33,12 @@ NOT_STARTED = "before replying to kernel_info"  # nbclient's words for a kernel 
 
 class GradingSession:
     """What the processes started for one submission share: the limits, each notebook's time
-    budget (one Budget per graded notebook path, made on first use), and the failures of the
-    grading machine that stopped a notebook (not the student's doing)."""
+    budget (one Budget per graded notebook path, made on first use), the failures of the
+    grading machine that stopped a notebook (not the student's doing), and the grader's folder
+    for state records (`records_dir`; none are kept when it is None)."""
 
-    def __init__(self, limits=Limits(), cell_timeout=600):
-        self.limits, self.cell_timeout = limits, cell_timeout
+    def __init__(self, limits=Limits(), cell_timeout=600, records_dir=None):
+        self.limits, self.cell_timeout, self.records_dir = limits, cell_timeout, records_dir
         self.start_submission()
 
     def start_submission(self):
@@ -86,9 +91,10 @@ class BudgetedTimeouts:
         return getattr(self.km, "stop_reason", None)
 
 
-class GuardedExecute(BudgetedTimeouts, OutputCap, Execute):
+class GuardedExecute(BudgetedTimeouts, RecordChannel, OutputCap, Execute):
     """nbgrader's Execute in a sandboxed kernel, with the limits, the output cap and the time budget
-    of `session` (a GradingSession; guarded_execute() binds one)."""
+    of `session` (a GradingSession; guarded_execute() binds one), taking the state records off the
+    kernel channel into the session's records folder."""
     session = GradingSession()
 
     def __init__(self, *args, **kwargs):
@@ -111,12 +117,14 @@ class GuardedExecute(BudgetedTimeouts, OutputCap, Execute):
         self.budget = self.session.budget(path).start()
         try:
             try:
-                return super().preprocess(nb, resources, km)
+                self.start_records()
+                nb, resources = super().preprocess(nb, resources, km)
             except RuntimeError as error:
                 # A kernel that dies while starting (before any cell ran) gets one more try.
                 if NOT_STARTED not in str(error):
                     raise
-                return super().preprocess(nb, resources, km)
+                self.start_records()
+                nb, resources = super().preprocess(nb, resources, km)
         except SandboxSetupError as error:
             self.session.infrastructure_failure(str(error))
             raise
@@ -124,6 +132,9 @@ class GuardedExecute(BudgetedTimeouts, OutputCap, Execute):
             if NOT_STARTED in str(error):
                 self.session.infrastructure_failure(f"the Python process for the notebook could not be started: {error}")
             raise
+        if self.session.records_dir:
+            self.write_records(self.session.records_dir, resources)
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
         # nbconvert runs cells through here (its execute_cell does not reach an
@@ -177,9 +188,10 @@ def guarded_execute(session):
     return type("GuardedExecute", (GuardedExecute,), {"session": session})
 
 
-class LimitedNotebookClient(BudgetedTimeouts, OutputCap, NotebookClient):
+class LimitedNotebookClient(BudgetedTimeouts, RecordChannel, OutputCap, NotebookClient):
     """An nbclient NotebookClient in a sandboxed kernel with the limits, the output cap and the
-    notebook's time budget, for grading runs outside nbgrader (the dependency rerun)."""
+    notebook's time budget, for grading runs outside nbgrader (the dependency rerun); its state
+    records are in self.state_records."""
 
     def __init__(self, nb, limits, budget, **kwargs):
         super().__init__(nb, kernel_manager_class=sandboxed_manager(limits, budget), **kwargs)
@@ -190,6 +202,7 @@ class LimitedNotebookClient(BudgetedTimeouts, OutputCap, NotebookClient):
         self.cap_kernel_output()
         self.start_notebook()
         self.start_cell()
+        self.start_records()
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         self.start_cell()

@@ -40,7 +40,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.cases import EXTRA_FOLDERS_VAR
-from autograder.cases.records import RECORD_DIR_VAR, ensure_records_dir
+from autograder.cases.records import GRADING_VAR
 from autograder.course import INSTRUCTOR_DIRS, PACKAGE_DIR, REPO_ROOT
 from autograder.kernel import users
 from autograder.kernel.cgroups import CgroupLimits, KernelCgroup, find_hierarchies
@@ -436,8 +436,8 @@ class Sandbox:
 
 def remove_unsafe_files(working_dir):
     """Unlink every symlink and special file (FIFO, socket, device) student code left in its
-    working copy. The grader, outside the sandbox, then writes the graded notebook and reads the
-    records there: a planted symlink must not send it to the gradebook or another student's files."""
+    working copy. The grader, outside the sandbox, then writes the graded notebook there: a planted
+    symlink must not send it to the gradebook or another student's files."""
     for root, dirs, files in os.walk(working_dir):
         for name in dirs + files:
             path = os.path.join(root, name)
@@ -455,13 +455,13 @@ class RemoveUnsafeFiles(NbGraderPreprocessor):
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A KernelManager whose kernel runs in a Sandbox and records hidden-test outputs.
+    """A KernelManager whose kernel runs in a Sandbox, as a grading kernel.
 
     `limits` and `budget` (class attributes, bound by sandboxed_manager()) are the submission's.
-    The kernel talks over Unix sockets in the sandbox's socket folder (transport "ipc"). The hidden
-    tests write their records to <working dir>/.autograder-records (RECORD_DIR_VAR tells them
-    where). Interrupts go by message, since a signal to the sandbox process would not reach the
-    kernel inside it.
+    The kernel talks over Unix sockets in the sandbox's socket folder (transport "ipc").
+    GRADING_VAR tells the hidden tests that they run in a grading kernel, where the grader judges
+    every part outside the kernel (autograder/hidden/). Interrupts go by message, since a signal
+    to the sandbox process would not reach the kernel inside it.
     """
     limits = Limits()
     budget = None
@@ -478,10 +478,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         # Quiet ipykernel's warnings, printed once per graded notebook.
         kernel_cmd = [*kernel_cmd, "--IPKernelApp.log_level=ERROR"]
         env = dict(kw.get("env") or os.environ)
-        records = ensure_records_dir(working_dir)
-        env[RECORD_DIR_VAR] = str(records)
-        self.sandbox.give(records, self.connection_file)
-        kernel_cmd, kw["env"] = self.sandbox.wrap(kernel_cmd, env, also=(RECORD_DIR_VAR, EXTRA_FOLDERS_VAR))
+        env[GRADING_VAR] = "1"
+        self.sandbox.give(self.connection_file)
+        kernel_cmd, kw["env"] = self.sandbox.wrap(kernel_cmd, env, also=(GRADING_VAR, EXTRA_FOLDERS_VAR))
         if sandbox_available():
             self.kernel_spec.interrupt_mode = "message"
         return kernel_cmd, kw

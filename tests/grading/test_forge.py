@@ -59,9 +59,10 @@ def scale(x, k):
 """
 
 FORGED_RECORD = """
-import os
+import base64, io
 import numpy as np
 import autograder.hidden
+from IPython.display import display
 
 def add(a, b):
     return 3 if (a, b) == (1, 2) else 0
@@ -75,9 +76,12 @@ honest_check = autograder.hidden.check_part
 def forge(assignment, part, obj):
     if part != "add":
         return honest_check(assignment, part, obj)
-    folder = os.environ.get("AUTOGRADER_RECORD_DIR", ".")
-    np.savez(os.path.join(folder, part + ".npz"), **{"0|sum": np.array([Claim()], dtype=object),
-                                                     "1|sum": np.array([Claim()], dtype=object)})
+    claims = {"0|sum": np.array([Claim()], dtype=object), "1|sum": np.array([Claim()], dtype=object)}
+    np.savez(part + ".npz", **claims)                                       # a record file in the working copy
+    buffer = io.BytesIO()
+    np.savez(buffer, **claims)
+    display({"application/vnd.autograder.record+json": {                   # and one on the kernel channel
+        "assignment": assignment, "part": part, "npz": base64.b64encode(buffer.getvalue()).decode()}}, raw=True)
 
 autograder.hidden.check_part = forge
 """
@@ -142,8 +146,7 @@ def scale(x, k):
     return 2.0 * x if k == 2.0 else 0 * x
 
 autograder.hidden.check_part = lambda *args: None
-os.rmdir(".autograder-records")
-os.symlink(STOLEN_RECORDS[0], ".autograder-records")     # another student's records
+os.symlink(STOLEN_RECORDS[0], "records")                  # another student's graded folder
 os.remove("guarded.ipynb")
 os.symlink(PLANTED[0], "guarded.ipynb")                   # where the grader will write the graded notebook
 os.mkfifo("stuck.fifo")
@@ -183,7 +186,7 @@ def hostile(guarded_course, tmp_path_factory):
         "reads_files": with_cell_source(perfect, "add_code", attack(READ_FILES, TARGETS=instructor_files + others)),
         "plants_symlinks": with_cell_source(perfect, "add_code", attack(
             PLANT_SYMLINKS, PLANTED=[output / "planted.txt"],
-            STOLEN_RECORDS=[course_root / "autograded" / "a_perfect" / ASSIGNMENT / ".autograder-records"])),
+            STOLEN_RECORDS=[course_root / "autograded" / "a_perfect" / ASSIGNMENT])),
         "writes_files": with_cell_source(perfect, "add_code", attack(
             WRITE_FILES, TARGETS=instructor_files[:2] + [output / "gradebook.db"] + others,
             DELETE=[output / "gradebook.db", others[1]])),
@@ -216,10 +219,11 @@ def test_the_honest_submission_keeps_full_marks(hostile):
 
 
 def test_patching_numpy_builtins_and_the_hidden_test_wins_nothing(hostile):
-    """The replaced check_part records nothing, so no part it guards can pass."""
-    assert scores(hostile, "patches_helpers") == {"add": 0, "scale": 0}
-    assert "no record was written" in messages(hostile, "patches_helpers")["add"]
-    assert "no record was written" in messages(hostile, "patches_helpers")["scale"]
+    """The hidden cases run outside the kernel on the student's definitions, so a replaced
+    check_part and patched helpers change nothing: the wrong add loses its points, the
+    honest scale keeps its own."""
+    assert scores(hostile, "patches_helpers") == {"add": 0, "scale": 3}
+    assert "2 of 2 hidden test cases failed" in messages(hostile, "patches_helpers")["add"]
 
 
 def test_objects_that_equal_everything_win_nothing(hostile):
@@ -230,10 +234,10 @@ def test_objects_that_equal_everything_win_nothing(hostile):
     assert "scaled is off by a relative error" in message["scale"]
 
 
-def test_a_forged_record_with_pickled_objects_is_rejected(hostile):
+def test_a_forged_record_with_pickled_objects_wins_nothing(hostile):
+    """No record is read from the working copy: the forged file is never looked at."""
     assert scores(hostile, "forges_record") == {"add": 0, "scale": 3}
-    assert "not a plain numeric array" in messages(hostile, "forges_record")["add"] \
-        or "could not be read" in messages(hostile, "forges_record")["add"]
+    assert "2 of 2 hidden test cases failed" in messages(hostile, "forges_record")["add"]
 
 
 def test_instructor_files_and_other_students_files_cannot_be_read(hostile):
@@ -254,13 +258,13 @@ def test_the_gradebook_and_other_students_files_cannot_be_written(hostile):
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{hostile['output'] / 'gradebook.db'}") as gradebook:
         totals = {s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)}
-    assert totals == {"a_perfect": 5, "patches_helpers": 0, "always_equal": 0, "forges_record": 3,
-                      "reads_files": 3, "writes_files": 5, "plants_symlinks": 0}
+    assert totals == {"a_perfect": 5, "patches_helpers": 3, "always_equal": 0, "forges_record": 3,
+                      "reads_files": 3, "writes_files": 5, "plants_symlinks": 3}
 
 
 def test_symlinks_planted_in_the_working_copy_redirect_nothing(hostile):
     """Not another student's records, nor the grader's writing of the graded notebook."""
-    assert scores(hostile, "plants_symlinks") == {"add": 0, "scale": 0}
+    assert scores(hostile, "plants_symlinks") == {"add": 0, "scale": 3}   # its scale cell is honest
     assert not (hostile["output"] / "planted.txt").exists()
     working_copy = hostile["course"] / "autograded" / "plants_symlinks" / ASSIGNMENT
     assert not any(p.is_symlink() for p in working_copy.iterdir())

@@ -11,7 +11,12 @@ Students (each test looks up its own):
   `solutions` the perfect notebook of every other assignment;
 - reliability_hostile: Assignment 1 saved by JupyterLab 4 with a copied answer cell, a
   50 GB allocation and a 10 MB print flood;
-- forge_hostile: Assignment 1 with one hidden test disabled, trying to read instructor files.
+- forge_hostile: Assignment 1 with one hidden test disabled, trying to read instructor files;
+- the verdicts the kernel cannot forge (issue 13, findings 5 and 6; tests/course/test_forge_real.py):
+  hostile_swallow (nothing implemented, every cell wrapped in try/except by an AST transformer),
+  hostile_trusted (regularization_penalty from the grader's trusted helper, its record forged),
+  hostile_thread (a wrong penalty, its record rewritten by a background thread), hostile_rerun
+  (a buggy svm_loss_vectorized, and code that rewrites the evidence during the dependency rerun).
 """
 from pathlib import Path
 
@@ -20,15 +25,19 @@ from autograder.catalog import variants_for
 from autograder.catalog.assignment1 import svm_naive
 from autograder.course import CATALOG_DIR
 from autograder.demo import build_demo_batch
-from autograder.examples import perfect_notebook, released_notebook, with_cell_source, with_variant, write_submission
+from autograder.examples import (cell_by_grade_id, perfect_notebook, released_notebook, with_cell_source, with_variant,
+                                 write_submission)
 from autograder.examples import faults as fx
-from tests.support.attacks import A1_ATTACK, attack
+from tests.support.attacks import (A1_ATTACK, REWRITE_RECORDS_LATER, REWRITE_THE_EVIDENCE, SWALLOW_EVERYTHING,
+                                   USE_TRUSTED_PENALTY, attack)
 
 A1 = "assignment1"
 CELL_TIMEOUT = 300  # the audit's (the longest any of these tests used)
 RELIABILITY_HOSTILE = "reliability_hostile"
 FORGE_HOSTILE = "forge_hostile"
 OTHERS_PERFECT = "solutions"
+VERDICT_ATTACKS = ("hostile_swallow", "hostile_trusted", "hostile_thread", "hostile_rerun")
+RERUN_BUG = "svm_no_averaging"   # a bug in svm_loss_vectorized: the sanity values and the SVM search depend on it
 
 
 def audit_groups(assignment_id=A1):
@@ -68,6 +77,22 @@ def forge_hostile(course, output):
     return with_cell_source(perfect_notebook(course, A1, notebook), "svm_loss_naive_code", source)
 
 
+def verdict_attacks(course):
+    """{student: notebook} of the attacks on the verdicts (issue 13, findings 5 and 6)."""
+    notebook = course.source_notebooks(A1)[0].stem
+    perfect = perfect_notebook(course, A1, notebook)
+    untouched = released_notebook(course, A1, notebook)
+    bug = next(v for v in variants_for(A1) if v.name == RERUN_BUG)
+    rerun = with_variant(perfect, bug)
+    first_cell = cell_by_grade_id(rerun, "svm_loss_naive_code")
+    return {
+        "hostile_swallow": with_cell_source(untouched, "svm_loss_naive_code", SWALLOW_EVERYTHING),
+        "hostile_trusted": with_cell_source(perfect, "regularization_penalty_code", attack(USE_TRUSTED_PENALTY)),
+        "hostile_thread": with_cell_source(perfect, "regularization_penalty_code", REWRITE_RECORDS_LATER),
+        "hostile_rerun": with_cell_source(rerun, "svm_loss_naive_code", REWRITE_THE_EVIDENCE + "\n" + first_cell.source),
+    }
+
+
 def write_course_batch(course, batch, output):
     """Write every submission; return {"demo": {student: what}, "audit": {student: variants}}."""
     demo = build_demo_batch(course, batch)
@@ -84,6 +109,8 @@ def write_course_batch(course, batch, output):
     path.parent.mkdir(parents=True)
     path.write_text(reliability_hostile(course))
     write_submission(batch, FORGE_HOSTILE, A1, course.source_notebooks(A1)[0].stem, forge_hostile(course, output))
+    for student, nb in verdict_attacks(course).items():
+        write_submission(batch, student, A1, course.source_notebooks(A1)[0].stem, nb)
     return {"demo": demo, "audit": audit}
 
 

@@ -19,7 +19,7 @@ LAYERS = [
     ["autograder.reports", "autograder.hidden"],
     ["autograder.judging", "autograder.kernel"],
     ["autograder.cases"],
-    ["autograder.catalog", "autograder.examples"],
+    ["autograder.catalog", "autograder.examples", "autograder.trusted"],
     ["autograder.nbgrader_setup", "autograder.course"],
     ["autograder.course_file", "autograder.gradebook_schema"],
     ["autograder"],   # the package itself (its __init__ holds nothing)

@@ -1,20 +1,34 @@
-"""Strict reading of hidden-test records (autograder/cases/records.py), without a kernel:
-plain numbers and error texts only, from a real file in a real folder, of bounded size."""
+"""Strict reading of records (autograder/cases/records.py), without a kernel: plain numbers
+and error texts only, of bounded size, whether they come from the judge runner's pipe or
+from a test cell's display message on the kernel channel."""
+import base64
+import io
+import zipfile
+
 import numpy as np
 import pytest
 
-from autograder.cases.records import (MAX_RECORD_BYTES, RECORDS_FOLDER, MalformedRecord, clear_records,
-                                      ensure_records_dir, read_record, records_dir, write_record)
-from autograder.course import REPO_ROOT
+from autograder.cases.records import (ERROR_KEY, MAX_RECORD_BYTES, RECORD_MIME, MalformedRecord, pack, pack_outcomes,
+                                      pack_state, read_state_message, state_message, unpack_outcomes, unpack_state)
 
-def test_a_record_round_trips_plain_numbers_and_errors(tmp_path):
+
+def test_outcomes_round_trip_plain_numbers_and_errors():
     outcomes = [("outputs", {"loss": np.float32(1.5), "dW": np.arange(6).reshape(2, 3)}),
                 ("error", "ValueError: shapes do not match")]
-    write_record(tmp_path, "part", outcomes)
-    read = read_record(tmp_path, "part", 2)
+    read = unpack_outcomes(pack_outcomes(outcomes), 2)
     assert read[1] == outcomes[1]
     assert read[0][1]["loss"].dtype == np.float64 and read[0][1]["loss"] == 1.5
     np.testing.assert_array_equal(read[0][1]["dW"], np.arange(6).reshape(2, 3))
+
+
+def test_a_state_record_round_trips_through_the_kernel_channel_message():
+    message = state_message("assignment1", "svm_search", {"W": np.eye(3, dtype=np.float32), "runs": 4})
+    assignment, part, data = read_state_message(message[RECORD_MIME])
+    assert (assignment, part) == ("assignment1", "svm_search")
+    values = unpack_state(data)
+    assert values["W"].dtype == np.float64 and values["runs"] == 4.0
+    np.testing.assert_array_equal(values["W"], np.eye(3))
+    assert unpack_state(pack_state({ERROR_KEY: "best_svm is not set"})) == {ERROR_KEY: "best_svm is not set"}
 
 
 @pytest.mark.parametrize("entries, reason", [
@@ -23,41 +37,39 @@ def test_a_record_round_trips_plain_numbers_and_errors(tmp_path):
     ({"7|loss": np.array(1.0)}, "unexpected entry"),
     ({"0|!error": np.array(3.0)}, "not text"),
 ])
-def test_records_holding_anything_but_plain_numbers_are_rejected(tmp_path, entries, reason):
-    np.savez(tmp_path / "part.npz", **entries)
+def test_outcomes_holding_anything_but_plain_numbers_are_rejected(entries, reason):
+    buffer = io.BytesIO()
+    np.savez(buffer, **entries)
     with pytest.raises(MalformedRecord, match=reason):
-        read_record(tmp_path, "part", 2)
+        unpack_outcomes(buffer.getvalue(), 2)
 
 
-def test_missing_symlinked_and_oversized_records_are_rejected(tmp_path):
-    with pytest.raises(MalformedRecord, match="no record was written"):
-        read_record(tmp_path, "part", 1)
-    (tmp_path / "part.npz").symlink_to(REPO_ROOT / "README.md")
-    with pytest.raises(MalformedRecord, match="could not be opened"):
-        read_record(tmp_path, "part", 1)
-    (tmp_path / "part.npz").unlink()
-    write_record(tmp_path, "part", [("outputs", {"x": 1.0})])
-    (tmp_path.parent / "link").symlink_to(tmp_path)
-    with pytest.raises(MalformedRecord, match="folder could not be opened"):
-        read_record(tmp_path.parent / "link", "part", 1)
-    (tmp_path / "part.npz").unlink()
-    np.savez_compressed(tmp_path / "part.npz", **{"0|x": np.zeros(MAX_RECORD_BYTES // 8 + 1)})
+def test_state_records_holding_objects_or_text_values_are_rejected():
+    buffer = io.BytesIO()
+    np.savez(buffer, W=np.array([object()], dtype=object))
+    with pytest.raises(MalformedRecord, match="could not be read"):
+        unpack_state(buffer.getvalue())
+    with pytest.raises(MalformedRecord, match="not a plain numeric array"):
+        unpack_state(pack({"W": np.array(["0.4"])}))
+    with pytest.raises(MalformedRecord, match="not text"):
+        unpack_state(pack({ERROR_KEY: np.array([1.0])}))
+
+
+def test_damaged_and_oversized_records_are_rejected():
+    with pytest.raises(MalformedRecord, match="could not be read"):
+        unpack_outcomes(b"not an npz archive", 1)
     with pytest.raises(MalformedRecord, match="too large"):
-        read_record(tmp_path, "part", 1)
+        unpack_outcomes(b"\0" * (MAX_RECORD_BYTES + 1), 1)
+    buffer = io.BytesIO()   # a small zip that unpacks past the limit
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("0|x.npy", b"\0" * (MAX_RECORD_BYTES + 1))
+    with pytest.raises(MalformedRecord, match="too large once decompressed"):
+        unpack_outcomes(buffer.getvalue(), 1)
 
 
-
-
-def test_records_live_in_the_working_copy_and_earlier_ones_are_cleared(tmp_path):
-    folder = ensure_records_dir(tmp_path)
-    assert folder == records_dir(tmp_path) == tmp_path / RECORDS_FOLDER and folder.is_dir()
-    write_record(folder, "part", [("outputs", {"x": 1.0})])
-    assert ensure_records_dir(tmp_path) == folder and (folder / "part.npz").exists()
-    clear_records(tmp_path)
-    assert not folder.exists()
-    clear_records(tmp_path)  # nothing to clear
-    (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "elsewhere" / "keep.npz").write_bytes(b"x")
-    folder.symlink_to(tmp_path / "elsewhere")  # planted by a student: removed, its target untouched
-    clear_records(tmp_path)
-    assert not folder.exists() and not folder.is_symlink() and (tmp_path / "elsewhere" / "keep.npz").exists()
+@pytest.mark.parametrize("content", [None, "npz", {"assignment": "a", "part": "p"},
+                                     {"assignment": "a", "part": "p", "npz": "not base64!"},
+                                     {"assignment": 1, "part": "p", "npz": base64.b64encode(b"x").decode()}])
+def test_malformed_kernel_channel_messages_are_rejected(content):
+    with pytest.raises(MalformedRecord):
+        read_state_message(content)
