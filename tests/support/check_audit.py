@@ -18,6 +18,8 @@ PASS_VISIBLE_TESTS = {("assignment1", "softmax_vectorized_global_max"),
                       ("assignment2", "numgrad_zeros_like"),      # a float32 x (the gradient stays float64)
                       ("assignment2", "rel_divide_into_int"),     # integer arrays
                       ("assignment2", "kink_astype"),             # Python numbers
+                      ("assignment3", "svm_loss_tie_violated"),        # margins of exactly 0
+                      ("assignment3", "train_acc_on_all_of_x"),        # num_train_eval < N
                       ("assignment4", "ewa_zeros_like"),          # integer values
                       ("assignment4", "step_decay_in_place"),     # the caller's float epochs, not modified
                       ("assignment4", "exponential_decay_in_place"),  # the caller's float epochs, not modified
