@@ -45,3 +45,8 @@ def state_parts_for(assignment_id):
 def dependencies_for(assignment_id):
     """{dependent part: [parts it is computed from]} for one assignment ({} if none)."""
     return getattr(cases_module(assignment_id), "DEPENDS_ON", {})
+
+
+def contracts_for(assignment_id):
+    """{part: ((what the docstring allows, the hidden case that covers it), ...)} for one assignment ({} if none)."""
+    return getattr(cases_module(assignment_id), "CONTRACTS", {})

@@ -49,6 +49,21 @@ def large_score_cases():
                  linear_case(9, N=4, D=10, C=4, weight_scale=100.0, row_scales=[0.01, 0.1, 1.0, 3.0]))]
 
 
+def tie_case(seed, N=12, D=3, C=4, reg=0.1):
+    """Small integer W and X: integer scores, so many margins s_j - s_y + 1 are exactly 0."""
+    def make():
+        rng = np.random.default_rng(seed)
+        W = rng.integers(-1, 2, size=(D, C)).astype(np.float64)
+        X = rng.integers(-1, 2, size=(N, D)).astype(np.float64)
+        return {"W": W, "X": X, "y": rng.integers(0, C, size=N), "reg": reg}
+    return make
+
+
+def hinge_tie_cases():
+    """The SVM docstrings: a margin of exactly 0 counts as not violated."""
+    return [Case("margins of exactly 0 (ties at the hinge)", tie_case(14))]
+
+
 def penalty_option_cases():
     """The vectorized losses pass `penalty` and `l1_ratio` through to the penalty."""
     return [
@@ -106,14 +121,15 @@ def squared_error_loss(W, X, y, reg):
     return loss, X.T @ residual / X.shape[0] + reg * W
 
 
-def training_case(seed, N=30, D=6, C=3, num_iters=15, batch_size=10, learning_rate=0.05, reg=0.01):
+def training_case(seed, N=30, D=6, C=3, num_iters=15, batch_size=10, learning_rate=0.05, reg=0.01, w_set=True):
     """Every row of X is the same, so any minibatch gives the same gradient
-    and the SGD trajectory does not depend on how batches are sampled."""
+    and the SGD trajectory does not depend on how batches are sampled.
+    w_set=False leaves W None, for train to create (C = max(y) + 1 from one label: less than C)."""
     def make():
         rng = np.random.default_rng(seed)
         X = np.tile(rng.standard_normal(D), (N, 1))
         y = np.full(N, rng.integers(C))
-        W0 = 0.01 * rng.standard_normal((D, C))
+        W0 = 0.01 * rng.standard_normal((D, C)) if w_set else None
         return {"X": X, "y": y, "W0": W0, "num_iters": num_iters,
                 "batch_size": batch_size, "learning_rate": learning_rate, "reg": reg}
     return make
@@ -126,7 +142,7 @@ def call_train(cls, inputs):
             return squared_error_loss(self.W, X_batch, y_batch, reg)
 
     model = Probe()
-    model.W = inputs["W0"].copy()
+    model.W = None if inputs["W0"] is None else inputs["W0"].copy()
     history = model.train(inputs["X"], inputs["y"], learning_rate=inputs["learning_rate"],
                           reg=inputs["reg"], num_iters=inputs["num_iters"],
                           batch_size=inputs["batch_size"], verbose=False)
@@ -157,9 +173,9 @@ def call_predict(cls, inputs):
 TRUSTED_PENALTY = ("regularization_penalty",)  # from autograder/trusted/assignment1.py
 
 PARTS = {
-    "svm_loss_naive": Part("svm_loss_naive", call_loss, loss_cases()),
-    "svm_loss_vectorized": Part("svm_loss_vectorized", call_vectorized_loss, loss_cases() + penalty_option_cases(),
-                                TRUSTED_PENALTY),
+    "svm_loss_naive": Part("svm_loss_naive", call_loss, loss_cases() + hinge_tie_cases()),
+    "svm_loss_vectorized": Part("svm_loss_vectorized", call_vectorized_loss,
+                                loss_cases() + penalty_option_cases() + hinge_tie_cases(), TRUSTED_PENALTY),
     "softmax_loss_naive": Part("softmax_loss_naive", call_loss, loss_cases() + large_score_cases()),
     "softmax_loss_vectorized": Part("softmax_loss_vectorized", call_vectorized_loss,
                                     loss_cases() + large_score_cases() + penalty_option_cases(), TRUSTED_PENALTY),
@@ -175,6 +191,7 @@ PARTS = {
         Case("identical rows, seed 20", training_case(20)),
         Case("batch larger than the data, seed 21", training_case(21, N=5, batch_size=50)),
         Case("batch of one, seed 22", training_case(22, batch_size=1, num_iters=5)),
+        Case("W not set yet: train creates it from the seeded generator", training_case(23, C=4, w_set=False)),
     ]),
     "linear_classifier_predict": Part("LinearClassifier", call_predict, [
         Case("random weights, seed 30", prediction_case(30)),
@@ -271,4 +288,51 @@ STATE_PARTS = {
     "svm_search": StatePart(record_search("best_svm", "svm_results"), check_search("best_svm", 0.33, 0.37)),
     "softmax_search": StatePart(record_search("best_softmax", "softmax_results"),
                                 check_search("best_softmax", 0.34, 0.35)),
+}
+
+
+# ---------------------------------------------------------------------------
+# The contracts: what each graded function's docstring allows or promises, and the hidden case
+# that covers it (tests/unit/test_contracts.py checks every graded part has its table)
+# ---------------------------------------------------------------------------
+LOSS_CONTRACT = (
+    ("W (D, C), X (N, D), y (N,)", "random data, seed 0"),
+    ("reg = 0", "random data, seed 1, reg=0"),
+    ("large reg (0.5 * reg * sum(W**2))", "random data, seed 2, large reg"),
+    ("C = 10", "random data, seed 2, large reg"),
+    ("N = 1", "one example (N=1)"),
+    ("one class present in y", "only one class present in y"),
+    ("float32 inputs", "float32 inputs"),
+)
+SVM_TIES = (("a margin of exactly 0: not violated (no loss, no gradient)", "margins of exactly 0 (ties at the hinge)"),)
+SOFTMAX_STABLE = (("large scores: computed stably", "large scores (around 1e3)"),
+                  ("rows whose scores differ in size", "rows with very different scores (1 to 1e3)"))
+PENALTY_OPTIONS = (("penalty left out ('l2')", "random data, seed 0"),
+                   ("penalty='l1' passed on", "penalty='l1'"),
+                   ("penalty='elastic_net' and l1_ratio passed on", "penalty='elastic_net', l1_ratio=0.3"))
+CONTRACTS = {
+    "svm_loss_naive": LOSS_CONTRACT + SVM_TIES,
+    "svm_loss_vectorized": LOSS_CONTRACT + SVM_TIES + PENALTY_OPTIONS,
+    "softmax_loss_naive": LOSS_CONTRACT + SOFTMAX_STABLE,
+    "softmax_loss_vectorized": LOSS_CONTRACT + SOFTMAX_STABLE + PENALTY_OPTIONS,
+    "regularization_penalty": (
+        ("penalty 'l2'", "penalty='l2'"),
+        ("penalty 'l1', sign(0) = 0", "penalty='l1'"),
+        ("penalty 'elastic_net', l1_ratio 0.5", "penalty='elastic_net', l1_ratio=0.5"),
+        ("penalty 'elastic_net', another l1_ratio", "penalty='elastic_net', l1_ratio=0.9"),
+        ("reg = 0", "reg=0"),
+        ("float32 W", "float32 weights"),
+    ),
+    "linear_classifier_train": (
+        ("W already set: training continues from it", "identical rows, seed 20"),
+        ("W None: created from the seeded generator, C = max(y) + 1", "W not set yet: train creates it from the seeded "
+                                                                     "generator"),
+        ("batch_size > N (sampling with replacement)", "batch larger than the data, seed 21"),
+        ("batch_size = 1", "batch of one, seed 22"),
+        ("one loss per iteration, before its update", "identical rows, seed 20"),
+    ),
+    "linear_classifier_predict": (
+        ("N rows: one label each", "random weights, seed 30"),
+        ("N = 1", "one example"),
+    ),
 }

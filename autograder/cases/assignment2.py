@@ -42,8 +42,26 @@ def exp_plus_cubic_grad(x):
     return 0.5 * np.exp(0.5 * x) + x**2
 
 
+def square_in_float64(x):
+    """Exact in any dtype of x: float32 cases get the same numbers on every CPU."""
+    return float(np.sum(np.asarray(x, dtype=np.float64) ** 2))
+
+
 SCALAR_FUNCTIONS = {"smooth_coupled": smooth_coupled, "log_sum_exp": log_sum_exp, "cubic": cubic,
-                    "sin": lambda x: float(np.sum(np.sin(x)))}
+                    "sin": lambda x: float(np.sum(np.sin(x))), "square_in_float64": square_in_float64}
+
+
+def scalar_function(name, x):
+    """The case's f. "closure" ignores its argument and reads the caller's x, as the notebooks'
+    `lambda _: net.loss(X, y)[0]` reads the network's weights: only an x changed in place shows."""
+    if name == "closure":
+        return lambda _: smooth_coupled(x)
+    return SCALAR_FUNCTIONS[name]
+
+
+def caller_copy(array):
+    """A copy with the same memory layout (a transpose stays non-contiguous)."""
+    return np.copy(array, order="K")
 
 
 def array_function(name, rng_seed=99):
@@ -73,23 +91,32 @@ def check_grad_shape(name, grad, x):
 
 
 # ---------------------------------------------------------------- parts 1 and 3
-def scalar_case(seed, function, shape, h=None):
+def scalar_case(seed, function, shape, h=None, dtype=np.float64, transpose=False):
     def make():
-        x = np.random.default_rng(seed).standard_normal(shape)
-        return {"function": function, "x": x, "h": h}
+        x = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+        return {"function": function, "x": x.T if transpose else x, "h": h}
     return make
 
 
+def grad_outputs(func, grad, x, before):
+    """The gradient, whether x came back bitwise, and for an x that is not float64 whether the
+    gradient is float64 all the same (the docstrings promise it)."""
+    outputs = {"grad": check_grad_shape(func.__name__, grad, before),
+               "x_restored_exactly": float(np.array_equal(x, before))}
+    if before.dtype != np.float64:
+        outputs["grad_is_float64"] = float(np.asarray(grad).dtype == np.float64)
+    return outputs
+
+
 def call_scalar_gradient(func, inputs):
-    x = inputs["x"].copy()
+    x = caller_copy(inputs["x"])
     before = x.copy()
-    f = SCALAR_FUNCTIONS[inputs["function"]]
+    f = scalar_function(inputs["function"], x)
     if inputs["h"] is None:
         grad = func(f, x)
     else:
         grad = func(f, x, inputs["h"])
-    grad = check_grad_shape(func.__name__, grad, before)
-    return {"grad": grad, "x_restored_exactly": float(np.array_equal(x, before))}
+    return grad_outputs(func, grad, x, before)
 
 
 NUMERICAL_GRADIENT_CASES = [
@@ -99,6 +126,10 @@ NUMERICAL_GRADIENT_CASES = [
     Case("one entry", scalar_case(3, "sin", (1,))),
     Case("cubic with h=1e-2 (the step shows)", scalar_case(4, "cubic", (3, 3), h=1e-2)),
     Case("sin with h=1e-3", scalar_case(5, "sin", (7,), h=1e-3)),
+    Case("f reads x itself (it ignores its argument)", scalar_case(6, "closure", (3, 4))),
+    Case("x not contiguous (a transpose)", scalar_case(7, "smooth_coupled", (4, 3), transpose=True)),
+    Case("float32 x: the gradient is float64", scalar_case(8, "square_in_float64", (2, 3), h=1e-2,
+                                                          dtype=np.float32)),
 ]
 
 FORWARD_CASES = [
@@ -106,29 +137,34 @@ FORWARD_CASES = [
     Case("sin, h=1e-3, 1-D x", scalar_case(11, "sin", (9,), h=1e-3)),
     Case("smooth coupled, h=1e-4, 3-D x", scalar_case(12, "smooth_coupled", (2, 2, 3), h=1e-4)),
     Case("one entry, h=1e-2", scalar_case(13, "cubic", (1,), h=1e-2)),
+    Case("f reads x itself (it ignores its argument), h=1e-4", scalar_case(14, "closure", (2, 5), h=1e-4)),
+    Case("x not contiguous (a transpose), h=1e-3", scalar_case(15, "smooth_coupled", (3, 4), h=1e-3,
+                                                               transpose=True)),
+    Case("float32 x, h=1e-2: the gradient is float64", scalar_case(16, "square_in_float64", (4,), h=1e-2,
+                                                                   dtype=np.float32)),
 ]
 
 
 # ---------------------------------------------------------------- part 2
-def array_case(seed, function, x_shape, h=None):
+def array_case(seed, function, x_shape, h=None, transpose=False):
     def make():
         rng = np.random.default_rng(seed)
         x = rng.standard_normal(x_shape)
+        x = x.T if transpose else x
         out_shape = np.shape(array_function(function)(x.copy()))
         return {"function": function, "x": x, "df": rng.standard_normal(out_shape), "h": h}
     return make
 
 
 def call_array_gradient(func, inputs):
-    x = inputs["x"].copy()
+    x = caller_copy(inputs["x"])
     before = x.copy()
     f = array_function(inputs["function"])
     if inputs["h"] is None:
         grad = func(f, x, inputs["df"].copy())
     else:
         grad = func(f, x, inputs["df"].copy(), inputs["h"])
-    grad = check_grad_shape(func.__name__, grad, before)
-    return {"grad": grad, "x_restored_exactly": float(np.array_equal(x, before))}
+    return grad_outputs(func, grad, x, before)
 
 
 ARRAY_GRADIENT_CASES = [
@@ -138,6 +174,7 @@ ARRAY_GRADIENT_CASES = [
     Case("output is a view of x (a slice)", array_case(23, "slice_view", (2, 6))),
     Case("row sums of squares: output of another shape", array_case(24, "sum_rows", (4, 3))),
     Case("elementwise cube with h=1e-2", array_case(25, "cube", (6,), h=1e-2)),
+    Case("x not contiguous (a transpose)", array_case(26, "matmul", (4, 5), transpose=True)),
 ]
 
 
@@ -164,8 +201,17 @@ def one_wrong_coordinate():
     return {"a": a, "b": b}
 
 
+def numbers_case(a, b):
+    """a and b passed as they are given (Python numbers, integer arrays), not made float arrays."""
+    return lambda: {"a": caller_value(a), "b": caller_value(b)}
+
+
+def caller_value(value):
+    return np.copy(value) if isinstance(value, np.ndarray) else value
+
+
 def call_rel_error(func, inputs):
-    value = np.asarray(func(inputs["a"].copy(), inputs["b"].copy()), dtype=np.float64)
+    value = np.asarray(func(caller_value(inputs["a"]), caller_value(inputs["b"])), dtype=np.float64)
     if value.size != 1:
         raise StudentOutputError(f"rel_error should return one number; it returned shape {value.shape}.")
     return {"error": value.reshape(())}
@@ -181,22 +227,38 @@ REL_ERROR_CASES = [
     Case("0 against non-zero", pair_case(a=[0.0, 1.0], b=[4.0, 1.0])),
     Case("tiny gradients (around 1e-12)", pair_case(a=[1e-12, 3e-12], b=[1.7e-12, 3e-12])),
     Case("large values, 3-D", pair_case(34, shape=(2, 3, 4), scale=1e8)),
+    Case("Python floats (not arrays)", numbers_case(1.5, -0.25)),
+    Case("integer arrays", numbers_case(np.array([[3, 0, -2], [7, 5, 0]]), np.array([[4, 0, -2], [6, 5, 1]]))),
 ]
 
 
 # ---------------------------------------------------------------- part 7
-def sparse_case(seed, shape, gradient, num_checks=10, h=1e-5, check_seed=0):
+def first_row_only(x):
+    """exp_plus_cubic of x[0]: f does not depend on the other rows, where both gradients are 0."""
+    return exp_plus_cubic(x[0])
+
+
+def sparse_function(name, x):
+    """The case's f; "closure" ignores its argument and reads the caller's x (see scalar_function)."""
+    if name == "closure":
+        return lambda _: exp_plus_cubic(x)
+    return {"exp_plus_cubic": exp_plus_cubic, "first_row_only": first_row_only}[name]
+
+
+def sparse_case(seed, shape, gradient, num_checks=10, h=1e-5, check_seed=0, function="exp_plus_cubic"):
     """gradient: 'right', 'scaled' (every coordinate off by its own known factor) or 'negated'."""
     def make():
         rng = np.random.default_rng(seed)
         x = rng.uniform(-1.0, 1.0, size=shape)
         g = exp_plus_cubic_grad(x)
+        if function == "first_row_only":
+            g[1:] = 0.0
         size = int(np.prod(shape))
         # Distinct relative offsets d per coordinate: the error there is d / (1 + d).
         d = np.linspace(0.02, 0.8, size)[rng.permutation(size)].reshape(shape)
         analytic = {"right": g, "scaled": g * (1 + d), "negated": -g}[gradient]
         return {"x": x, "analytic": analytic, "offsets": d, "gradient": gradient,
-                "num_checks": num_checks, "h": h, "seed": check_seed}
+                "num_checks": num_checks, "h": h, "seed": check_seed, "function": function}
     return make
 
 
@@ -219,7 +281,8 @@ def call_grad_check_sparse(func, inputs, trusted):
 
     def run(seed):
         with stand_ins(func, trusted), contextlib.redirect_stdout(io.StringIO()):
-            errors = func(exp_plus_cubic, x, inputs["analytic"].copy(), num_checks=n, h=inputs["h"], seed=seed)
+            errors = func(sparse_function(inputs["function"], x), x, inputs["analytic"].copy(), num_checks=n,
+                          h=inputs["h"], seed=seed)
         return as_error_list(func.__name__, errors, n)
 
     errors = run(inputs["seed"])
@@ -253,6 +316,10 @@ SPARSE_CASES = [
     Case("3-D x, seed 5", sparse_case(43, (3, 4, 5), "scaled", num_checks=7, check_seed=5)),
     Case("more checks than entries (with replacement)", sparse_case(44, (2, 3), "scaled", num_checks=25)),
     Case("one check, h=1e-6", sparse_case(45, (10,), "right", num_checks=1, h=1e-6)),
+    Case("both gradients 0 at most coordinates (error 0)", sparse_case(46, (5, 4), "right", num_checks=15,
+                                                                       function="first_row_only")),
+    Case("f reads x itself (it ignores its argument)", sparse_case(47, (4, 5), "right", num_checks=6,
+                                                                   function="closure")),
 ]
 
 
@@ -278,8 +345,13 @@ def kink_case(seed=None, shape=(20,), kink=None, ties=False, zm=None, zp=None, k
     return make
 
 
+def numbers_kink_case(z_minus, z_plus, kink):
+    """z_minus, z_plus and kink passed as they are given (Python numbers)."""
+    return lambda: {"z_minus": z_minus, "z_plus": z_plus, "kink": kink}
+
+
 def call_kink_crossed(func, inputs):
-    args = (np.copy(inputs["z_minus"]), np.copy(inputs["z_plus"]))
+    args = (caller_value(inputs["z_minus"]), caller_value(inputs["z_plus"]))
     if inputs["kink"] is None:
         crossed = func(*args)
         shape = np.broadcast_shapes(np.shape(args[0]), np.shape(args[1]))
@@ -300,6 +372,8 @@ KINK_CASES = [
     Case("one kink per column (broadcast)", kink_case(53, shape=(8, 4), kink=lambda r: r.standard_normal(4))),
     Case("ties with a kink at -0.25, 3-D", kink_case(54, shape=(2, 3, 6), kink=-0.25, ties=True)),
     Case("single numbers", kink_case(zm=-0.5, zp=0.0, kink_value=-0.5)),
+    Case("Python floats (not arrays), crossing", numbers_kink_case(-0.25, 0.5, 0.0)),
+    Case("kink=0 given explicitly, with ties", kink_case(55, shape=(5, 6), kink=0.0, ties=True)),
 ]
 
 
@@ -476,4 +550,83 @@ STATE_PARTS = {
     "error_vs_h": StatePart(record_error_vs_h, check_error_vs_h, recompute_error_vs_h),
     "precision": StatePart(record_precision, check_precision, recompute_precision),
     "kinks_vs_n": StatePart(record_kinks, check_kinks, recompute_kinks),
+}
+
+
+# ---------------------------------------------------------------- the contracts
+# What each graded function's docstring allows or promises, and the hidden case that covers it
+# (tests/unit/test_contracts.py checks every graded part has its table and every case exists).
+CONTRACTS = {
+    "eval_numerical_gradient": (
+        ("x of shape (N,)", "log-sum-exp, 1-D x"),
+        ("x of shape (D, C)", "smooth coupled function, 2-D x"),
+        ("x of any number of dimensions", "3-D x"),
+        ("x with one entry", "one entry"),
+        ("x not contiguous (a transpose)", "x not contiguous (a transpose)"),
+        ("x float32: grad is float64 all the same", "float32 x: the gradient is float64"),
+        ("h left out (default 1e-5)", "smooth coupled function, 2-D x"),
+        ("h given", "cubic with h=1e-2 (the step shows)"),
+        ("f is called with x itself, changed in place", "f reads x itself (it ignores its argument)"),
+        ("x restored bitwise", "smooth coupled function, 2-D x"),
+        ("f returns a float or a 0-d array", "log-sum-exp, 1-D x"),
+    ),
+    "eval_numerical_gradient_array": (
+        ("out of the shape of x", "elementwise tanh, 2-D"),
+        ("out of another shape", "tanh(x @ A): output of another shape"),
+        ("out of fewer dimensions", "row sums of squares: output of another shape"),
+        ("out a view of x (a transpose)", "output is a view of x (x.T)"),
+        ("out a view of x (a slice)", "output is a view of x (a slice)"),
+        ("x not contiguous (a transpose)", "x not contiguous (a transpose)"),
+        ("h left out (default 1e-5)", "elementwise tanh, 2-D"),
+        ("h given", "elementwise cube with h=1e-2"),
+        ("x restored bitwise", "tanh(x @ A): output of another shape"),
+    ),
+    "forward_difference_gradient": (
+        ("x of shape (N,)", "sin, h=1e-3, 1-D x"),
+        ("x of shape (D, C)", "cubic, h=1e-2"),
+        ("x of any number of dimensions", "smooth coupled, h=1e-4, 3-D x"),
+        ("x with one entry", "one entry, h=1e-2"),
+        ("x not contiguous (a transpose)", "x not contiguous (a transpose), h=1e-3"),
+        ("x float32: grad is float64 all the same", "float32 x, h=1e-2: the gradient is float64"),
+        ("f is called with x itself", "f reads x itself (it ignores its argument), h=1e-4"),
+        ("x restored bitwise", "cubic, h=1e-2"),
+    ),
+    "rel_error": (
+        ("arrays of any shape", "random arrays, 2-D"),
+        ("3-D arrays, large values", "large values, 3-D"),
+        ("the maximum over elements", "one wrong coordinate among 2000"),
+        ("0 where a == b == 0 (no nan)", "arrays with entries that are 0 in both"),
+        ("a and b entirely 0", "both arrays entirely 0"),
+        ("0 against non-zero (error 1)", "0 against non-zero"),
+        ("signs that differ (up to 2)", "plain numbers"),
+        ("negative numbers", "negative numbers"),
+        ("tiny values (no absolute floor)", "tiny gradients (around 1e-12)"),
+        ("0-d arrays", "plain numbers"),
+        ("Python numbers", "Python floats (not arrays)"),
+        ("integer arrays", "integer arrays"),
+    ),
+    "grad_check_sparse": (
+        ("x of shape (D, C)", "right gradient, 2-D x"),
+        ("x of any number of dimensions", "3-D x, seed 5"),
+        ("num_checks errors, in the order drawn", "every coordinate off by its own factor"),
+        ("the same seed checks the same coordinates", "every coordinate off by its own factor"),
+        ("another seed checks others", "3-D x, seed 5"),
+        ("with replacement: num_checks > x.size", "more checks than entries (with replacement)"),
+        ("num_checks = 1, h given", "one check, h=1e-6"),
+        ("errors up to 2 (signs differ)", "gradient with the wrong sign everywhere"),
+        ("error 0 where both gradients are 0", "both gradients 0 at most coordinates (error 0)"),
+        ("f is called with x itself", "f reads x itself (it ignores its argument)"),
+        ("x restored bitwise", "right gradient, 2-D x"),
+    ),
+    "kink_crossed": (
+        ("arrays, default kink 0", "random values, default kink 0"),
+        ("kink = 0 given explicitly", "kink=0 given explicitly, with ties"),
+        ("a value equal to the kink: the flat side wins (ties)", "values exactly on the kink (ties)"),
+        ("ties at a kink that is not 0, 3-D", "ties with a kink at -0.25, 3-D"),
+        ("kink a number", "kink at 0.7"),
+        ("kink an array, broadcast", "one kink per column (broadcast)"),
+        ("crossings in both directions", "random values, default kink 0"),
+        ("0-d arrays, a crossing that ends on the kink", "single numbers"),
+        ("Python numbers", "Python floats (not arrays), crossing"),
+    ),
 }

@@ -161,6 +161,14 @@ def loss_cases():
     ]
 
 
+def tie_scores_case(seed, N=10, C=5):
+    """Small integer scores: many margins s_j - s_y + 1 are exactly 0 (the hinge's kink)."""
+    def make():
+        rng = np.random.default_rng(seed)
+        return {"scores": rng.integers(-2, 3, size=(N, C)).astype(np.float64), "y": rng.integers(0, C, size=N)}
+    return make
+
+
 def call_loss(func, inputs):
     scores, y = inputs["scores"], inputs["y"]
     loss, dscores = as_tuple(func.__name__, func(scores.copy(), y.copy()), 2, "(loss, dscores)")
@@ -229,6 +237,8 @@ def conv2d_cases():
         Case("one image, one channel, one filter", conv2d_case(44, x_shape=(1, 1, 4, 4), w_shape=(1, 1, 2, 2))),
         Case("float32 inputs, pad 2", conv2d_case(45, x_shape=(2, 2, 4, 4), w_shape=(2, 2, 3, 3), pad=2,
                                                   dtype=np.float32), tol=FLOAT32_TOL),
+        Case("a stride that does not divide H + 2 pad - HH (floor)", conv2d_case(46, x_shape=(2, 2, 6, 8),
+                                                                                   w_shape=(3, 2, 3, 3), stride=2)),
     ]
 
 
@@ -344,24 +354,27 @@ class QuadraticModel:
         return np.argmax(X @ self.params["W"] + self.params["v"], axis=1)
 
 
-def train_case(seed, N=30, D=4, C=3, learning_rate=0.2, learning_rate_decay=0.5, num_epochs=4, batch_size=10):
-    """Every training row is the same, so any minibatch gives the same step."""
+def train_case(seed, N=30, D=4, C=3, learning_rate=0.2, learning_rate_decay=0.5, num_epochs=4, batch_size=10,
+               num_train_eval=None):
+    """Every training row is the same, so any minibatch gives the same step. With num_train_eval
+    given the rows differ (QuadraticModel's loss ignores the batch), so X[:num_train_eval] shows."""
     def make():
         rng = np.random.default_rng(seed)
-        X = np.tile(rng.standard_normal(D), (N, 1))
-        y = np.full(N, rng.integers(C))
+        X = np.tile(rng.standard_normal(D), (N, 1)) if num_train_eval is None else rng.standard_normal((N, D))
+        y = np.full(N, rng.integers(C)) if num_train_eval is None else rng.integers(0, C, size=N)
         return {"X": X, "y": y, "X_val": rng.standard_normal((23, D)), "y_val": rng.integers(0, C, size=23),
                 "W0": rng.standard_normal((D, C)), "T": rng.standard_normal((D, C)),
                 "learning_rate": learning_rate, "learning_rate_decay": learning_rate_decay,
-                "num_epochs": num_epochs, "batch_size": batch_size}
+                "num_epochs": num_epochs, "batch_size": batch_size, "num_train_eval": num_train_eval}
     return make
 
 
 def call_train_net(func, inputs):
     model = QuadraticModel(inputs["W0"], inputs["T"])
+    options = {} if inputs["num_train_eval"] is None else {"num_train_eval": inputs["num_train_eval"]}
     history = func(model, inputs["X"].copy(), inputs["y"].copy(), inputs["X_val"].copy(), inputs["y_val"].copy(),
                    learning_rate=inputs["learning_rate"], learning_rate_decay=inputs["learning_rate_decay"],
-                   num_epochs=inputs["num_epochs"], batch_size=inputs["batch_size"], seed=0)
+                   num_epochs=inputs["num_epochs"], batch_size=inputs["batch_size"], seed=0, **options)
     if not isinstance(history, dict):
         raise StudentOutputError(f"train_net should return a dict; it returned {type(history).__name__}.")
     missing = {"loss_history", "train_acc_history", "val_acc_history"} - set(history)
@@ -382,7 +395,8 @@ PARTS = {
     "relu_forward": Part("relu_forward", call_relu_forward, relu_cases()),
     "relu_backward": Part("relu_backward", call_relu_backward, relu_cases()),
     "softmax_loss": Part("softmax_loss", call_loss, loss_cases()),
-    "svm_loss": Part("svm_loss", call_loss, loss_cases()),
+    "svm_loss": Part("svm_loss", call_loss, loss_cases() + [
+        Case("margins of exactly 0 (ties at the hinge)", tie_scores_case(27))]),
     "conv1d_forward": Part("conv1d_forward", call_conv1d_forward, conv1d_cases()),
     "conv1d_backward": Part("conv1d_backward", call_conv1d_backward, conv1d_cases()),
     "conv2d_naive_forward": Part("conv2d_naive_forward", call_conv2d_forward, conv2d_cases()),
@@ -398,6 +412,8 @@ PARTS = {
         Case("batch larger than the data, seed 71", train_case(71, N=6, batch_size=50, num_epochs=3)),
         Case("no decay, seed 72", train_case(72, learning_rate_decay=1.0, num_epochs=2)),
         Case("uneven epochs (N=25, batch 7), seed 73", train_case(73, N=25, batch_size=7, num_epochs=3)),
+        Case("training accuracy on X[:num_train_eval] (num_train_eval < N)", train_case(74, N=40, num_epochs=3,
+                                                                                         num_train_eval=11)),
     ]),
 }
 
@@ -580,4 +596,88 @@ STATE_PARTS = {
     "overfit_small_data": StatePart(record_net("overfit_net", must_be_net=False), check_overfit),
     "cifar_training": StatePart(record_net("net"), check_cifar_training),
     "tuning": StatePart(record_tuning, check_tuning),
+}
+
+
+# ---------------------------------------------------------------------------
+# The contracts: what each graded function's docstring allows or promises, and the hidden case
+# that covers it (tests/unit/test_contracts.py checks every graded part has its table)
+# ---------------------------------------------------------------------------
+AFFINE_CONTRACT = (
+    ("x of shape (N, D)", "2-D input, seed 0"),
+    ("x of shape (N, d_1, ..., d_k), flattened", "4-D input (N, C, H, W), seed 1"),
+    ("x of 3 dimensions", "3-D input, seed 2"),
+    ("N = 1", "one example (N=1)"),
+    ("M = 1", "one output (M=1)"),
+    ("float32 inputs", "float32 inputs"),
+)
+RELU_CONTRACT = (
+    ("x of shape (N, D)", "2-D input, seed 10"),
+    ("x of any shape (4-D)", "4-D input, seed 11"),
+    ("x of any shape (1-D)", "1-D input, seed 12"),
+    ("x == 0 exactly: the flat side (out 0, gradient 0)", "exact zeros in x (the kink)"),
+    ("float32 x", "float32 inputs"),
+)
+LOSS_CONTRACT = (
+    ("scores (N, C), y (N,)", "random scores, seed 20"),
+    ("C = 10", "random scores, seed 21, 10 classes"),
+    ("C = 2", "two classes"),
+    ("N = 1", "one example (N=1)"),
+    ("one class present in y", "only one class present in y"),
+    ("large scores", "large scores (around 1e3)"),
+    ("float32 scores", "float32 scores"),
+)
+CONV1D_CONTRACT = (
+    ("K < L", "L=10, K=3, seed 30"),
+    ("a longer filter", "L=16, K=5, seed 31"),
+    ("K = 1", "filter of length 1"),
+    ("K = L (one output)", "filter as long as the signal"),
+    ("float32 inputs", "float32 inputs"),
+)
+CONV2D_CONTRACT = (
+    ("stride 1, pad 0", "stride 1, pad 0, seed 40"),
+    ("pad > 0", "stride 1, pad 1, seed 41"),
+    ("stride 2 with pad", "stride 2, pad 1, seed 42"),
+    ("non-square input and filter", "non-square input and filter, stride 2"),
+    ("a stride that does not divide H + 2 pad - HH (floor)", "a stride that does not divide H + 2 pad - HH (floor)"),
+    ("N = C = F = 1", "one image, one channel, one filter"),
+    ("float32 inputs", "float32 inputs, pad 2"),
+)
+CONTRACTS = {
+    "affine_forward": AFFINE_CONTRACT + (("the cache: (x, w, b) unchanged", "4-D input (N, C, H, W), seed 1"),),
+    "affine_backward": AFFINE_CONTRACT,
+    "relu_forward": RELU_CONTRACT + (("the cache: x itself, unchanged", "2-D input, seed 10"),),
+    "relu_backward": RELU_CONTRACT,
+    "softmax_loss": LOSS_CONTRACT,
+    "svm_loss": LOSS_CONTRACT + (("a margin of exactly 0: not violated", "margins of exactly 0 (ties at the hinge)"),),
+    "conv1d_forward": CONV1D_CONTRACT + (("the cache: (x, w) unchanged", "L=10, K=3, seed 30"),),
+    "conv1d_backward": CONV1D_CONTRACT,
+    "conv2d_naive_forward": CONV2D_CONTRACT + (("the cache: (x, w, b, stride, pad), x unpadded", "stride 1, pad 1, "
+                                                                                               "seed 41"),),
+    "conv2d_naive_backward": CONV2D_CONTRACT,
+    "two_layer_net_loss": (
+        ("y None: the scores", "random net, seed 50"),
+        ("reg left out: self.reg", "random net, seed 50"),
+        ("reg given", "random net, seed 50"),
+        ("reg = 0", "random net, seed 51, reg=0"),
+        ("N = 1", "one example (N=1)"),
+        ("X of shape (N, d_1, ..., d_k)", "image-shaped input (N, 2, 2, 3)"),
+        ("large scores", "large weights (big scores)"),
+        ("float32 parameters and data", "float32 parameters and data"),
+    ),
+    "two_layer_net_predict": (
+        ("N rows: one label each, from self.loss(X)", "random net, seed 60"),
+        ("N = 1", "one example"),
+        ("C = 2", "two classes"),
+    ),
+    "train_net": (
+        ("the minibatch loss of every iteration, before its update", "identical rows, seed 70"),
+        ("batch_size > N (sampling with replacement)", "batch larger than the data, seed 71"),
+        ("learning_rate_decay = 1 (no decay)", "no decay, seed 72"),
+        ("an epoch of max(N // batch_size, 1) iterations", "uneven epochs (N=25, batch 7), seed 73"),
+        ("num_train_eval < N: training accuracy on X[:num_train_eval]", "training accuracy on X[:num_train_eval] "
+                                                                         "(num_train_eval < N)"),
+        ("num_train_eval left out (1000 > N: all of X)", "identical rows, seed 70"),
+        ("every parameter updated in place", "identical rows, seed 70"),
+    ),
 }

@@ -73,6 +73,7 @@ def rule_cases(hyper, state):
         case("a zero gradient in the middle step", rule_case(7, (4,), 3, hyper, zero_grad_step=1)),
         case("one parameter (shape (1,))", rule_case(8, (1,), 4, hyper)),
         case("float32 w and dw", rule_case(9, (3, 5), 3, hyper, dtype=np.float32), tol=FLOAT32_TOL),
+        case("a config with one key, the others left out", rule_case(10, (3,), 2, dict(list(hyper.items())[:1]))),
     ]
 
 
@@ -106,18 +107,26 @@ def rule_caller(state_keys):
     return call
 
 
-def rule_part(target, hyper, state, state_keys):
-    return Part(target, rule_caller(state_keys), rule_cases(hyper, state))
+def rule_part(target, hyper, state, state_keys, extra_cases=()):
+    return Part(target, rule_caller(state_keys), rule_cases(hyper, state) + list(extra_cases))
+
+
+def zero_momentum_case():
+    return case("momentum=0 given explicitly (plain SGD)", rule_case(11, (4,), 3, {"learning_rate": 0.05, "momentum": 0.0},
+                                                                     {"velocity": normal}))
 
 
 # ---------------------------------------------------------------------------
 # Exponentially weighted average
 # ---------------------------------------------------------------------------
-def ewa_case(seed, T=20, beta=0.9, bias_correction=True, constant=None, trend=0.0):
+def ewa_case(seed, T=20, beta=0.9, bias_correction=True, constant=None, trend=0.0, integers=False):
+    """bias_correction=None leaves the argument out (its default is True)."""
     def make():
         rng = np.random.default_rng(seed)
         if constant is not None:
             values = np.full(T, float(constant))
+        elif integers:
+            values = rng.integers(0, 20, size=T)
         else:
             values = 10.0 + trend * np.arange(T) + rng.standard_normal(T)
         return {"values": values, "beta": beta, "bias_correction": bias_correction}
@@ -126,8 +135,11 @@ def ewa_case(seed, T=20, beta=0.9, bias_correction=True, constant=None, trend=0.
 
 def call_ewa(func, inputs):
     values = inputs["values"]
-    result = func(values.copy(), inputs["beta"], bias_correction=inputs["bias_correction"])
-    return {"averages": as_array("the averages", result, values.shape)}
+    options = {} if inputs["bias_correction"] is None else {"bias_correction": inputs["bias_correction"]}
+    given = values.copy()
+    result = func(given, inputs["beta"], **options)
+    return {"averages": as_array("the averages", result, values.shape),
+            "values_unchanged": float(np.array_equal(given, values))}
 
 
 def ewa_cases():
@@ -140,6 +152,8 @@ def ewa_cases():
         case("a constant series", ewa_case(25, T=12, beta=0.9, constant=3.57)),
         case("one value", ewa_case(26, T=1, beta=0.9)),
         case("beta=0 (no averaging)", ewa_case(27, T=8, beta=0.0)),
+        case("integer values (the averages are not)", ewa_case(28, T=10, beta=0.7, integers=True)),
+        case("bias_correction left out (default True)", ewa_case(29, T=9, beta=0.8, bias_correction=None)),
     ]
 
 
@@ -154,8 +168,10 @@ def schedule_case(learning_rate, epoch, **options):
 
 def call_schedule(func, inputs):
     epoch = inputs["epoch"]
-    result = func(inputs["learning_rate"], copy.deepcopy(epoch), **inputs["options"])
-    return {"learning_rate": as_array("the learning rate", result, np.shape(epoch))}
+    given = copy.deepcopy(epoch)
+    result = func(inputs["learning_rate"], given, **inputs["options"])
+    return {"learning_rate": as_array("the learning rate", result, np.shape(epoch)),
+            "epoch_unchanged": float(np.array_equal(given, epoch))}
 
 
 EPOCHS = np.arange(0, 31)
@@ -172,6 +188,7 @@ def step_decay_cases():
         case("one epoch as an int (epoch 7, step_size=3)", schedule_case(0.219, 7, step_size=3, factor=0.3)),
         case("epoch 0", schedule_case(0.0537, 0, step_size=5, factor=0.5)),
         case("fractional epochs", schedule_case(0.113, np.linspace(0, 12, 25), step_size=5, factor=0.2)),
+        case("one fractional epoch as a float (9.5, the defaults)", schedule_case(0.0731, 9.5)),
     ]
 
 
@@ -183,6 +200,7 @@ def smooth_decay_cases():
         case("one epoch as an int (epoch 7)", schedule_case(0.219, 7, k=0.3)),
         case("epoch 0", schedule_case(0.0537, 0, k=0.2)),
         case("fractional epochs, k=0.05", schedule_case(0.113, np.linspace(0, 40, 33), k=0.05)),
+        case("one fractional epoch as a float (2.5)", schedule_case(0.0731, 2.5, k=0.2)),
     ]
 
 
@@ -222,8 +240,9 @@ def newton_cases():
 PARTS = {
     "sgd": rule_part("sgd", {"learning_rate": 0.3}, {}, []),
     "sgd_momentum": rule_part("sgd_momentum", {"learning_rate": 0.05, "momentum": 0.7},
-                              {"velocity": normal}, ["velocity"]),
-    "nesterov": rule_part("nesterov", {"learning_rate": 0.05, "momentum": 0.8}, {"velocity": normal}, ["velocity"]),
+                              {"velocity": normal}, ["velocity"], [zero_momentum_case()]),
+    "nesterov": rule_part("nesterov", {"learning_rate": 0.05, "momentum": 0.8}, {"velocity": normal}, ["velocity"],
+                          [zero_momentum_case()]),
     "adagrad": rule_part("adagrad", {"learning_rate": 0.2, "epsilon": 1e-7}, {"cache": positive}, ["cache"]),
     "rmsprop": rule_part("rmsprop", {"learning_rate": 0.02, "decay_rate": 0.9, "epsilon": 1e-7},
                          {"cache": positive}, ["cache"]),
@@ -373,4 +392,74 @@ def check_comparison(values):
 STATE_PARTS = {
     "escape_local_minimum": StatePart(record_escape, check_escape, recompute_escape),
     "optimizer_comparison": StatePart(record_comparison, check_comparison),
+}
+
+
+# ---------------------------------------------------------------------------
+# The contracts: what each graded function's docstring allows or promises, and the hidden case
+# that covers it (tests/unit/test_contracts.py checks every graded part has its table)
+# ---------------------------------------------------------------------------
+RULE_CONTRACT = (
+    ("config None: every default", "three steps from config=None (the defaults)"),
+    ("one call", "one step from config=None"),
+    ("config with every key given", "four steps, your own hyperparameters, W of shape (4, 3)"),
+    ("config with keys left out (their defaults)", "a config with one key, the others left out"),
+    ("the returned config passed to the next call", "three steps from config=None (the defaults)"),
+    ("a state left by earlier steps", "two steps from a state left by earlier steps"),
+    ("w of shape (D, C)", "four steps, your own hyperparameters, W of shape (4, 3)"),
+    ("w of any number of dimensions", "three steps, W of shape (2, 3, 2, 2)"),
+    ("w with one entry", "one parameter (shape (1,))"),
+    ("float32 w and dw", "float32 w and dw"),
+    ("tiny gradients (epsilon matters)", "tiny gradients (about 1e-5)"),
+    ("large gradients", "large gradients (about 1e3)"),
+    ("a zero gradient", "a zero gradient in the middle step"),
+)
+ZERO_MOMENTUM = (("momentum = 0 given explicitly: plain SGD", "momentum=0 given explicitly (plain SGD)"),)
+STEP_DECAY_CONTRACT = (
+    ("epoch an integer array", "epochs 0..30 (an int array), step_size=10, factor=0.5"),
+    ("epoch exactly at a drop (a tie at the kink of floor)", "epochs 0..30, step_size=4, factor=0.1"),
+    ("epoch a fractional array, not modified", "fractional epochs"),
+    ("epoch a Python int", "one epoch as an int (epoch 7, step_size=3)"),
+    ("epoch a Python float", "one fractional epoch as a float (9.5, the defaults)"),
+    ("epoch 0", "epoch 0"),
+    ("step_size and factor left out (10, 0.5)", "the defaults, epochs 0..30"),
+)
+SMOOTH_DECAY_CONTRACT = (
+    ("epoch an integer array", "epochs 0..30 (an int array), k=0.1"),
+    ("epoch a fractional array, not modified", "fractional epochs, k=0.05"),
+    ("epoch a Python int", "one epoch as an int (epoch 7)"),
+    ("epoch a Python float", "one fractional epoch as a float (2.5)"),
+    ("epoch 0", "epoch 0"),
+    ("k given", "epochs 0..30, k=0.5"),
+    ("k left out (0.1)", "the default k, epochs 0..30"),
+)
+CONTRACTS = {
+    "sgd": RULE_CONTRACT,
+    "sgd_momentum": RULE_CONTRACT + ZERO_MOMENTUM,
+    "nesterov": RULE_CONTRACT + ZERO_MOMENTUM,
+    "adagrad": RULE_CONTRACT,
+    "rmsprop": RULE_CONTRACT,
+    "adadelta": RULE_CONTRACT,
+    "adam": RULE_CONTRACT + (("t carried over (incremented before use)", "two steps from a state left by earlier steps"),),
+    "exponentially_weighted_average": (
+        ("bias_correction True", "noisy series, beta=0.9, bias-corrected"),
+        ("bias_correction False", "noisy series, beta=0.9, not corrected"),
+        ("bias_correction left out (True)", "bias_correction left out (default True)"),
+        ("beta = 0 (no averaging)", "beta=0 (no averaging)"),
+        ("beta close to 1, a long series", "beta=0.98, 60 values, bias-corrected"),
+        ("T = 1", "one value"),
+        ("a constant series (exact with the correction)", "a constant series"),
+        ("integer values: float averages", "integer values (the averages are not)"),
+        ("values not modified", "noisy series, beta=0.9, bias-corrected"),
+    ),
+    "step_decay": STEP_DECAY_CONTRACT,
+    "exponential_decay": SMOOTH_DECAY_CONTRACT,
+    "inverse_time_decay": SMOOTH_DECAY_CONTRACT,
+    "newton_step": (
+        ("a convex (positive definite) Hessian", "convex, D=4, seed 40"),
+        ("a larger D", "convex, D=9, seed 41"),
+        ("an indefinite (symmetric) Hessian", "a saddle (indefinite Hessian), D=5"),
+        ("D = 1", "one parameter (D=1)"),
+        ("float32 inputs", "float32 inputs"),
+    ),
 }

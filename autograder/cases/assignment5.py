@@ -139,6 +139,7 @@ def k_fold_cases():
         Case("stratified, 3 classes of uneven sizes", k_fold_case(30, 4, 3, [0] * 14 + [1] * 9 + [2] * 7)),
         Case("stratified, shuffled labels 2, 5, 9", k_fold_case(20, 3, 4, rng.choice([2, 5, 9], size=20).tolist())),
         Case("stratified, a single class", k_fold_case(9, 3, 5, [1] * 9)),
+        Case("stratified, labels -1 and 1", k_fold_case(16, 4, 7, rng.choice([-1, 1], size=16).tolist())),
     ]
 
 
@@ -156,10 +157,12 @@ def weight_decay_case(seed, shape=(4, 3), config=(("learning_rate", 0.1), ("weig
 def call_sgd_weight_decay(func, inputs):
     w, dw = inputs["w"], inputs["dw"]
     config = None if inputs["config"] is None else dict(inputs["config"])
-    next_w, config = as_tuple("sgd_weight_decay", func(w.copy(), dw.copy(), config), 2, "(next_w, config)")
+    given_w, given_dw = w.copy(), dw.copy()
+    next_w, config = as_tuple("sgd_weight_decay", func(given_w, given_dw, config), 2, "(next_w, config)")
     if not isinstance(config, dict) or not {"learning_rate", "weight_decay"} <= set(config):
         raise StudentOutputError("sgd_weight_decay should return the config dict with learning_rate and weight_decay.")
-    return {"next_w": as_array("next_w", next_w, w.shape)}
+    return {"next_w": as_array("next_w", next_w, w.shape),
+            "w_and_dw_unchanged": float(np.array_equal(given_w, w) and np.array_equal(given_dw, dw))}
 
 
 UPDATE_RULE_TOL = 1e-7   # update rules match their references to 1e-7 (issue 5)
@@ -176,6 +179,9 @@ def weight_decay_cases():
         Case("only a weight decay given", weight_decay_case(54, shape=(2, 5), config=(("weight_decay", 0.2),)),
              tol=UPDATE_RULE_TOL),
         Case("float32 weights", weight_decay_case(55, shape=(5, 4), dtype=np.float32), tol=FLOAT32_TOL),
+        Case("weight_decay=0 given explicitly", weight_decay_case(56, shape=(3, 3), config=(("learning_rate", 0.2),
+                                                                                            ("weight_decay", 0.0))),
+             tol=UPDATE_RULE_TOL),
     ]
 
 
@@ -600,4 +606,119 @@ def check_ensembles(values):
 STATE_PARTS = {
     "search_checkpoint": StatePart(record_search_checkpoint, check_search_checkpoint),
     "ensemble_gain": StatePart(record_ensembles, check_ensembles),
+}
+
+
+# ---------------------------------------------------------------------------
+# The contracts: what each graded function's docstring allows or promises, and the hidden case
+# that covers it (tests/unit/test_contracts.py checks every graded part has its table)
+# ---------------------------------------------------------------------------
+DROPOUT_CONTRACT = (
+    ("train mode: the seeded mask", "keep half, seed 70"),
+    ("test mode: out = x, mask None", "keep half, seed 70"),
+    ("x of any shape (4-D)", "keep most, 4-D activations"),
+    ("p = 1: nothing dropped", "keep p = 1 (nothing dropped)"),
+    ("a small p", "keep few, seed 72"),
+    ("N = 1", "one example (N=1)"),
+    ("float32 x", "float32 activations"),
+)
+BATCHNORM_CONTRACT = (
+    ("train mode, then test mode", "N=8, D=4, seed 120"),
+    ("running averages left out (zeros), eps and momentum left out", "no running averages yet, default momentum and eps"),
+    ("eps and momentum given", "custom momentum and eps"),
+    ("a test batch of one example", "test batch of one example"),
+    ("D = 1", "one feature (D=1)"),
+    ("a small N", "three examples (N=3)"),
+    ("float32 inputs", "float32 inputs"),
+)
+CONTRACTS = {
+    "log_uniform": (
+        ("size an int", "exponents -5 to -1, 10 values, seed 0"),
+        ("size a tuple", "shape (4, 3), exponents -3 to 0, seed 1"),
+        ("size a 3-D tuple", "3-D shape, seed 4"),
+        ("size 1", "one value (size=1)"),
+        ("low_exp == high_exp", "low_exp == high_exp"),
+        ("non-integer exponents", "non-integer exponents, 50 values, seed 5"),
+    ),
+    "best_on_border": (
+        ("the best inside the range: None, no warning", "sorted values, best inside"),
+        ("values in any order", "best is the smallest value, in the middle"),
+        ("the best is the smallest: 'low' and a UserWarning", "best is the smallest value, in the first position"),
+        ("the best is the largest: 'high' and a UserWarning", "best is the largest value, in the first position"),
+        ("nan scores never the best", "a nan score (a diverged run)"),
+        ("nan scores on the borders", "nan scores on both borders"),
+        ("a tie: the first in order", "tie: the first in order is inside"),
+        ("a tie with a border value second", "tie: the first in order is on the border"),
+        ("n = 2", "two values"),
+        ("negative values", "negative values (log10 exponents)"),
+    ),
+    "k_fold_indices": (
+        ("k = 2", "n=10, k=2, seed 0"),
+        ("uneven folds", "n=23, k=5 (uneven folds), seed 1"),
+        ("k = n (leave-one-out)", "leave-one-out (k = n = 7)"),
+        ("stratify left as None", "n=100, k=10, seed 6"),
+        ("stratified, classes in increasing order", "stratified, 3 classes of uneven sizes"),
+        ("stratified, labels that are not 0..C-1", "stratified, shuffled labels 2, 5, 9"),
+        ("stratified, negative labels", "stratified, labels -1 and 1"),
+        ("stratified, one class", "stratified, a single class"),
+    ),
+    "sgd_weight_decay": (
+        ("config with both keys", "a typical step, seed 50"),
+        ("config None: the defaults", "config None: the defaults"),
+        ("weight_decay left out (0)", "only a learning rate given"),
+        ("weight_decay = 0 given explicitly", "weight_decay=0 given explicitly"),
+        ("learning_rate left out (1e-2)", "only a weight decay given"),
+        ("large weight decay", "large weight decay (lr * reg is one half)"),
+        ("float32 w", "float32 weights"),
+        ("next_w a new array: w and dw not modified", "a typical step, seed 50"),
+    ),
+    "l1_penalty": (
+        ("W of shape (D, C)", "random W, seed 60"),
+        ("W of any shape (1-D)", "1-D W, large reg"),
+        ("sign(0) = 0 at exact zeros (the kink)", "exact zeros in W (the kink)"),
+        ("reg = 0", "reg = 0"),
+        ("float32 W", "float32 W"),
+    ),
+    "dropout_forward": DROPOUT_CONTRACT,
+    "dropout_backward": DROPOUT_CONTRACT,
+    "early_stopping": (
+        ("a tie is not an improvement (min_delta 0)", "a plateau with ties, patience 3"),
+        ("never stops while improving", "always improving (never stops)"),
+        ("stops when bad_epochs reaches patience, and stays stopped", "falling from the first epoch, patience 2"),
+        ("an improvement resets bad_epochs", "a dip, then a new best"),
+        ("min_delta > 0", "a positive min_delta"),
+        ("nan is never an improvement", "nan scores (diverged epochs)"),
+        ("patience 1", "patience 1"),
+        ("a long noisy curve", "a noisy learning curve, patience 4"),
+    ),
+    "random_flip": (
+        ("the seeded flips", "6 images 4x5x3, seed 90"),
+        ("an odd width", "20 images, odd width, seed 91"),
+        ("N = 1", "one image (N=1)"),
+        ("C = 1", "one channel"),
+        ("uint8 images", "uint8 images"),
+        ("float32 images", "float32 images"),
+        ("X not modified: a new array", "6 images 4x5x3, seed 90"),
+    ),
+    "random_crop": (
+        ("the seeded offsets", "padding 1, 8 images 5x5x3, seed 100"),
+        ("padding 0", "padding 0 (the identity)"),
+        ("non-square images", "padding 2, non-square images"),
+        ("a padding past half the image", "padding 4 on 8x8 images (shifts past half the image)"),
+        ("N = 1", "one image (N=1)"),
+        ("uint8 images", "uint8 images"),
+        ("float32 images", "float32 images"),
+        ("X not modified: a new array", "padding 1, 8 images 5x5x3, seed 100"),
+    ),
+    "smoothed_softmax_loss": (
+        ("0 < epsilon < 1", "small epsilon, seed 110"),
+        ("epsilon = 0 (plain softmax)", "epsilon 0 (plain softmax), 10 classes"),
+        ("C = 2", "epsilon one half, two classes"),
+        ("N = 1", "one example (N=1)"),
+        ("one class present in y", "only one class present in y"),
+        ("large scores: computed stably", "large scores (around 1e3)"),
+        ("float32 scores", "float32 scores"),
+    ),
+    "batchnorm_forward": BATCHNORM_CONTRACT,
+    "batchnorm_backward": BATCHNORM_CONTRACT[:1] + BATCHNORM_CONTRACT[2:],
 }
