@@ -66,9 +66,10 @@ def run_demo(course, output_dir, cell_timeout=120, jobs=2):
         print(f"  {student:38s} {what}")
     print(f"\nGrading with nbgrader (data size: {course.data_size}) ...\n")
     reports = grade(course, batch, output_dir / "graded", [DEMO_ASSIGNMENT], cell_timeout, jobs=jobs)
-    print("\nPer student:")
+    print("\nPer student (autograded points; the written answers are graded by hand, in formgrader):")
     for report in sorted(reports, key=lambda r: r.student_id):
         lost = [p.part for p in report.parts if not p.passed]
-        print(f"  {report.student_id:38s} {report.total:5g} / {report.max_total:g}"
+        score, max_score = sum(p.score for p in report.parts), sum(p.max_score for p in report.parts)
+        print(f"  {report.student_id:38s} {score:5g} / {max_score:g}"
               f"   lost: {', '.join(lost) if lost else '-'}")
     return reports

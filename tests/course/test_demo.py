@@ -72,7 +72,7 @@ def test_run_demo_releases_into_its_course_then_builds_and_grades_the_demo_batch
     assert graded_with == {"course": course, "assignment_ids": [A1], "jobs": 2, "cell_timeout": 120}
     out = capsys.readouterr().out
     assert "Releasing assignment5 ..." in out and "Example submissions in" in out
-    assert "Grading with nbgrader (data size: small)" in out and "Per student:" in out
+    assert "Grading with nbgrader (data size: small)" in out and "Per student (autograded points" in out
     assert f"{'perfect':38s} {FULL:5g} / {FULL:g}   lost: -" in out
     assert len(reports) == len(course_batch["demo"])
 

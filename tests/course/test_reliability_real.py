@@ -14,6 +14,8 @@ def test_real_assignment_hostile_submission_loses_only_the_hostile_part(course_b
     lost = {p.part: p.message for p in report.parts if not p.passed}
     assert list(lost) == ["svm_loss_naive"], lost
     assert "MemoryError: Unable to allocate 50.0 GiB" in lost["svm_loss_naive"]
-    assert report.total == report.max_total - next(p.max_score for p in report.parts if p.part == "svm_loss_naive")
+    autograded = sum(p.score for p in report.parts)   # the written answers wait for a grader
+    assert autograded == sum(p.max_score for p in report.parts) - next(p.max_score for p in report.parts
+                                                                         if p.part == "svm_loss_naive")
     assert any("was truncated" in note for note in report.notes)
     assert any("2 copies of cell 'regularization_penalty_code'" in note for note in report.notes)
