@@ -15,13 +15,27 @@ from nbgrader.utils import parse_utc
 TIMESTAMP_FILE = "timestamp.txt"
 
 
+def entry_time(member):
+    """A zip member's naive local time, or None when its stored date is not a date (a zip
+    writer may leave the fields 0: month 0 is no month)."""
+    try:
+        return datetime(*member.date_time)
+    except (ValueError, TypeError):
+        return None
+
+
 def zip_entry_times(batch_path):
-    """{member name: naive local datetime} of a zip's files ({} when the batch is a folder)."""
+    """{member name: naive local datetime} of a zip's files that carry a valid date ({} when the
+    batch is a folder or its zip cannot be read)."""
     path = Path(batch_path)
     if not (path.is_file() and zipfile.is_zipfile(path)):
         return {}
-    with zipfile.ZipFile(path) as archive:
-        return {m.filename: datetime(*m.date_time) for m in archive.infolist() if not m.is_dir()}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            times = {m.filename: entry_time(m) for m in archive.infolist() if not m.is_dir()}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    return {name: moment for name, moment in times.items() if moment is not None}
 
 
 def from_timestamp_file(folder):

@@ -91,3 +91,13 @@ def test_the_time_comes_from_timestamp_txt_then_the_zip_entry_then_the_file(tmp_
     (unpacked.folder / "timestamp.txt").write_text("yesterday-ish")
     _, source = submission_time(unpacked, entries, calendar)
     assert source.startswith("timestamp.txt could not be read") and source.endswith("zip of submissions")
+
+
+def test_a_zip_entry_without_a_valid_date_is_left_out_not_the_batch(tmp_path):
+    """Zip writers may leave an entry's date fields 0 (month 0): that entry has no time; the
+    others keep theirs and nothing raises (the hostile batch's zip bomb is such an entry)."""
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(zipfile.ZipInfo("ann/a1/nb.ipynb", date_time=(2026, 11, 20, 10, 30, 0)), "{}")
+        z.writestr(zipfile.ZipInfo("bob/a1/nb.ipynb", date_time=(1980, 0, 0, 0, 0, 0)), "{}")
+    assert zip_entry_times(archive) == {"ann/a1/nb.ipynb": datetime(2026, 11, 20, 10, 30)}
