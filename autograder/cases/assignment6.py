@@ -110,13 +110,13 @@ def call_saturating_forward(func, inputs):
     return {"out": out, "cache": as_array("cache (the output out)", cache, x.shape)}
 
 
-def trusted_sigmoid(x):
+def stable_sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
 
 
 def call_sigmoid_backward(func, inputs):
     x, dout = inputs["x"], inputs["dout"]
-    cache = trusted_sigmoid(x).astype(x.dtype)
+    cache = stable_sigmoid(x).astype(x.dtype)
     return {"dx": as_array("dx", func(dout.copy(), cache), x.shape)}
 
 
