@@ -580,3 +580,128 @@ PARTS = {
     "hessian_vector_product": Part("hessian_vector_product", call_hessian_vector_product, hvp_cases()),
     "power_iteration": Part("power_iteration", call_power_iteration, power_cases()),
 }
+
+
+# ---------------------------------------------------------------- the contracts
+# What each graded function's docstring allows or promises, and the hidden case that covers it
+# (tests/unit/test_contracts.py checks every graded part has its table and every case exists).
+# The outputs are compared as float64 arrays, so no row claims an output's dtype.
+SATURATING = (("x of shape (N, D)", "2-D input, seed 10"),
+              ("x of any shape (3-D)", "3-D input, wider spread, seed 11"),
+              ("N = 1", "one example (N=1)"),
+              ("any finite x: no overflow up to |x| = 1000", "large |x| (up to 1000)"),
+              ("x float32", "float32 inputs"),
+              ("x float32 and large |x|", "float32, large |x|"))
+SATURATING_FORWARD = SATURATING + (("cache is out", "2-D input, seed 10"),
+                                   ("x not modified", "2-D input, seed 10"))
+LEAKY_RELU = (("alpha left out (0.01)", "default alpha (not passed), seed 20"),
+              ("alpha given, x of any shape (3-D)", "alpha = 0.2, 3-D input"),
+              ("alpha = 0: the plain ReLU", "alpha = 0: plain ReLU"),
+              ("x == 0 exactly: the negative side", "exact zeros in x (the kink), alpha = 0.1"),
+              ("x == 0 exactly with alpha = 0", "exact zeros in x, plain ReLU"),
+              ("N = 1", "one example (N=1)"),
+              ("x float32", "float32 inputs"))
+ELU = (("alpha left out (1.0)", "default alpha (not passed), seed 30"),
+       ("alpha given, x of any shape (3-D)", "alpha = 0.5, 3-D input"),
+       ("x == 0 exactly: the negative side", "x = 0 exactly (the kink), alpha = 0.5"),
+       ("x == 0 exactly, alpha left out", "x = 0 exactly, default alpha"),
+       ("large |x| (exp saturates), alpha > 1", "large negative and positive x"),
+       ("N = 1", "one example (N=1)"),
+       ("x float32", "float32 inputs"))
+
+
+def piecewise_forward_rows(case_name):
+    return (("cache is (x, alpha)", case_name), ("x not modified", case_name))
+
+
+MAXOUT = (("k = 3 pieces", "k = 3 pieces, seed 40"),
+          ("k = 1", "k = 1 (a plain linear layer)"),
+          ("exact ties: the first piece wins", "exact ties between two pieces"),
+          ("N = 1", "one example (N=1)"),
+          ("M = 1", "one output unit (M=1)"),
+          ("float32 inputs", "float32 inputs"))
+INIT = (("fan_in 1, fan_out 1", "fan_in 1, fan_out 1"),
+        ("fan_in 1", "fan_in 1, fan_out 4"),
+        ("fan_in < fan_out", "fan_out larger than fan_in"),
+        ("fan_in > fan_out", "fan_in 5, fan_out 3, seed 50"),
+        ("a large fan_in", "fan_in 200, fan_out 10"),
+        ("one draw of standard_normal((fan_in, fan_out)), nothing else", "fan_in 5, fan_out 3, seed 50"))
+RESIDUAL = (("H != D", "N=4, D=5, H=6, seed 80"),
+            ("H = D", "square block (H = D)"),
+            ("z == 0 exactly: the ReLU's gradient is 0", "exact zeros in z = x @ W1 + b1 (the kink)"),
+            ("N = 1", "one example (N=1)"),
+            ("float32 inputs", "float32 inputs"))
+CONTRACTS = {
+    "compose_affine": (
+        ("L > 1 layers of different widths", "three layers 3 -> 4 -> 2 -> 5, seed 0"),
+        ("L = 1", "one layer"),
+        ("square layers", "two square layers (4 x 4)"),
+        ("D_L = 1", "five layers down to one output"),
+        ("float32 layers", "float32 layers"),
+        ("layers not modified", "three layers 3 -> 4 -> 2 -> 5, seed 0"),
+    ),
+    "sigmoid_forward": SATURATING_FORWARD,
+    "sigmoid_backward": SATURATING,
+    "tanh_forward": SATURATING_FORWARD,
+    "tanh_backward": SATURATING,
+    "leaky_relu_forward": LEAKY_RELU + piecewise_forward_rows("alpha = 0.2, 3-D input"),
+    "leaky_relu_backward": LEAKY_RELU,
+    "elu_forward": ELU + piecewise_forward_rows("alpha = 0.5, 3-D input"),
+    "elu_backward": ELU,
+    "maxout_forward": MAXOUT + (("cache holds z of shape (k, N, M)", "k = 3 pieces, seed 40"),),
+    "maxout_backward": MAXOUT,
+    "xavier_init": INIT,
+    "he_init": INIT,
+    "hue_histogram": (
+        ("float images", "float images, default num_bins (not passed), seed 60"),
+        ("num_bins left out (10)", "float images, default num_bins (not passed), seed 60"),
+        ("uint8 images, num_bins given", "uint8 images, 9 bins"),
+        ("integer images (int64)", "integer pixels as int64, 7 bins"),
+        ("pure colours (hues 0 and 1/2 on bin edges), black and white", "pure colours, black, white and grays"),
+        ("gray pixels (max == min): hue 0", "gray images only"),
+        ("N = 1", "one image (N=1), 16 bins"),
+        ("num_bins = 1", "one bin"),
+        ("images not modified", "uint8 images, 9 bins"),
+    ),
+    "hog_features": (
+        ("float images", "float images 16 x 16, default cell_size and num_bins, seed 70"),
+        ("cell_size and num_bins left out (8, 9)", "float images 16 x 16, default cell_size and num_bins, seed 70"),
+        ("uint8 images, H != W", "uint8 images 16 x 24"),
+        ("cell_size and num_bins given", "cell_size 4, 6 bins"),
+        ("180 degrees folded to 0; zero gradients", "gradients pointing left (180 degrees) and a flat image"),
+        ("N = 1", "one image (N=1), cell_size 2, 5 bins, uint8"),
+        ("one cell per image", "one cell per image (cell_size = image size)"),
+        ("images not modified", "uint8 images 16 x 24"),
+    ),
+    "residual_forward": RESIDUAL + (("cache holds z before the ReLU", "N=4, D=5, H=6, seed 80"),),
+    "residual_backward": RESIDUAL,
+    "filter_normalized_direction": (
+        ("weight matrices and biases (biases: zeros)", "two layers with biases, seed 90"),
+        ("names visited in sorted order", "keys not in sorted order"),
+        ("a column of zeros stays zeros", "a filter (column) of zeros"),
+        ("no bias", "one weight matrix, no bias"),
+        ("a 1-row weight matrix", "one input (a 1-row matrix)"),
+        ("float32 parameters", "float32 parameters"),
+        ("one draw per weight matrix, nothing else", "two layers with biases, seed 90"),
+        ("params not modified", "two layers with biases, seed 90"),
+    ),
+    "hessian_vector_product": (
+        ("exact when the loss is quadratic", "a quadratic (exact Hessian), default h, seed 100"),
+        ("h left out (1e-4)", "log-cosh plus quartic, default h (not passed)"),
+        ("h given", "log-cosh plus quartic, h = 1e-2"),
+        ("a gradient with coupled coordinates", "softmax regression, h = 1e-3"),
+        ("v = 0", "v = 0"),
+        ("D = 1", "one parameter (D=1), h = 0.1"),
+        ("w and v not modified", "log-cosh plus quartic, h = 1e-2"),
+    ),
+    "power_iteration": (
+        ("num_iters left out (20)", "a random symmetric 6 x 6 matrix, default num_iters, seed 110"),
+        ("num_iters given", "positive top eigenvalue, 50 iterations"),
+        ("num_iters = 1", "one iteration"),
+        ("few iterations: the quotient of v before its update", "three iterations"),
+        ("a negative eigenvalue of largest size", "negative eigenvalue of largest size"),
+        ("two equal top eigenvalues", "two equal top eigenvalues"),
+        ("dim = 1", "one dimension"),
+        ("the start is one draw, nothing else", "one iteration"),
+    ),
+}
