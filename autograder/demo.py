@@ -1,9 +1,10 @@
 """`python -m autograder demo`: release, build example submissions, grade them.
 
-The batch: a perfect submission, the untouched release, one typical bug per
-graded part (the first one catalogued for it; `all_bugs=True` takes every
+The batch (Assignment 1): a perfect submission, the untouched release, one typical
+bug per graded part (the first one catalogued for it; `all_bugs=True` takes every
 catalogued bug), edited and deleted test cells, a renamed notebook and a damaged
-one. `python -m autograder audit` grades the whole catalog. Grading goes through the
+one; and the perfect student also submits the newest assignment, which is graded
+end to end too. `python -m autograder audit` grades the whole catalog. Grading goes through the
 same `grade` path an instructor uses, into an SQLite gradebook.
 """
 import shutil
@@ -16,6 +17,7 @@ from autograder.release.release import release
 from autograder.catalog import variants_for
 
 DEMO_ASSIGNMENT = "assignment1"
+NEWEST_ASSIGNMENT = "assignment6"
 
 
 def demo_bugs(assignment_id, all_bugs=False):
@@ -51,6 +53,13 @@ def build_demo_batch(course, batch_root, assignment_id=DEMO_ASSIGNMENT, all_bugs
     return described
 
 
+def add_newest_assignment(course, batch_root, student="perfect", assignment_id=NEWEST_ASSIGNMENT):
+    """`student` also submits every notebook of the newest assignment, solved."""
+    for source in course.source_notebooks(assignment_id):
+        write_submission(batch_root, student, assignment_id, source.stem,
+                         perfect_notebook(course, assignment_id, source.stem))
+
+
 def run_demo(course, output_dir, cell_timeout=120, jobs=2):
     """Release every assignment of `course` (into course.assignments_dir), build the demo batch
     and grade it at course.data_size; return the reports."""
@@ -61,15 +70,20 @@ def run_demo(course, output_dir, cell_timeout=120, jobs=2):
         release(course, assignment_id)
     batch = output_dir / "submissions"
     described = build_demo_batch(course, batch)
+    add_newest_assignment(course, batch)
+    described["perfect"] += f" (in {DEMO_ASSIGNMENT} and in {NEWEST_ASSIGNMENT})"
     print(f"\nExample submissions in {batch}:")
     for student, what in described.items():
         print(f"  {student:38s} {what}")
     print(f"\nGrading with nbgrader (data size: {course.data_size}) ...\n")
-    reports = grade(course, batch, output_dir / "graded", [DEMO_ASSIGNMENT], cell_timeout, jobs=jobs)
-    print("\nPer student (autograded points; the written answers are graded by hand, in formgrader):")
+    graded = [DEMO_ASSIGNMENT, NEWEST_ASSIGNMENT]
+    reports = grade(course, batch, output_dir / "graded", graded, cell_timeout, jobs=jobs)
+    print("\nPer student (autograded points of the assignments they submitted; the written answers are "
+          "graded by hand, in formgrader):")
     for report in sorted(reports, key=lambda r: r.student_id):
-        lost = [p.part for p in report.parts if not p.passed]
-        score, max_score = sum(p.score for p in report.parts), sum(p.max_score for p in report.parts)
-        print(f"  {report.student_id:38s} {score:5g} / {max_score:g}"
+        submitted = [a for a in graded if (batch / report.student_id / a).is_dir()]
+        parts = [p for p in report.parts if p.assignment_id in submitted]
+        lost = [p.part for p in parts if not p.passed]
+        print(f"  {report.student_id:38s} {sum(p.score for p in parts):5g} / {sum(p.max_score for p in parts):g}"
               f"   lost: {', '.join(lost) if lost else '-'}")
     return reports

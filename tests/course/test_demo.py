@@ -1,5 +1,6 @@
-"""The main job end to end: the demo on Assignment 1, through nbgrader on the reduced
-data size: each typical bug loses its own part and only that part.
+"""The main job end to end: the demo on Assignment 1 (and a perfect submission of the newest
+assignment), through nbgrader on the reduced data size: each typical bug loses its own part
+and only that part.
 
 The demo's students are graded in the suite's one batch (tests/support/assignment1_batch.py,
 built with autograder.demo.build_demo_batch, after releasing every assignment into a
@@ -13,16 +14,17 @@ import pytest
 from autograder import demo
 from autograder.catalog import variants_for
 from autograder.course import REFERENCES_DIR, REPO_ROOT, Course
-from autograder.demo import demo_bugs, run_demo
+from autograder.demo import NEWEST_ASSIGNMENT, demo_bugs, run_demo
 from autograder.grading.results import assignment_parts
 from autograder.exports.gradebook_read import read_gradebook
 from autograder.reports.grade_table import print_summary
-from tests.support.assignment1_batch import A1, assignment_report
+from tests.support.assignment1_batch import A1, assignment_report, assignments_report
 
 REPO = Course.from_repo()
 PARTS = [part for parts in assignment_parts(REPO, A1).values() for part, _, _ in parts]
 POINTS = {part: points for parts in assignment_parts(REPO, A1).values() for part, _, points in parts}
 FULL = sum(POINTS.values())
+NEWEST_FULL = sum(points for parts in assignment_parts(REPO, NEWEST_ASSIGNMENT).values() for _, _, points in parts)
 PARTS_WITH_CATALOG = {v.part for v in variants_for(A1) if v.kind == "wrong"}
 
 
@@ -60,20 +62,25 @@ def test_run_demo_releases_into_its_course_then_builds_and_grades_the_demo_batch
         graded_with.update(course=grade_course, assignment_ids=assignment_ids, jobs=jobs, cell_timeout=cell_timeout)
         students = sorted(p.name for p in batch.iterdir())
         assert students == sorted(course_batch["demo"])
+        assert sorted(p.name for p in (batch / "perfect").iterdir()) == [A1, NEWEST_ASSIGNMENT]
         for student in students:
-            comparison = filecmp.dircmp(batch / student / A1, course_batch["batch"] / student / A1)
-            assert not comparison.diff_files and not comparison.left_only and not comparison.right_only, student
-        return [assignment_report(course_batch["reports"][s]) for s in students]
+            for assignment_id in (p.name for p in (batch / student).iterdir()):
+                comparison = filecmp.dircmp(batch / student / assignment_id, course_batch["batch"] / student / assignment_id)
+                assert not comparison.diff_files and not comparison.left_only and not comparison.right_only, student
+        return [assignments_report(course_batch["reports"][s], assignment_ids) for s in students]
 
     monkeypatch.setattr(demo, "release", release)
     monkeypatch.setattr(demo, "grade", grade)
     reports = run_demo(course, tmp_path / "demo_output")
     assert released == REPO.assignment_ids()
-    assert graded_with == {"course": course, "assignment_ids": [A1], "jobs": 2, "cell_timeout": 120}
+    assert graded_with == {"course": course, "assignment_ids": [A1, NEWEST_ASSIGNMENT], "jobs": 2,
+                           "cell_timeout": 120}
     out = capsys.readouterr().out
     assert "Releasing assignment5 ..." in out and "Example submissions in" in out
-    assert "Grading with nbgrader (data size: small)" in out and "Per student (autograded points" in out
-    assert f"{'perfect':38s} {FULL:5g} / {FULL:g}   lost: -" in out
+    assert "Grading with nbgrader (data size: small)" in out
+    assert "Per student (autograded points of the assignments they submitted;" in out
+    assert f"{'perfect':38s} {FULL + NEWEST_FULL:5g} / {FULL + NEWEST_FULL:g}   lost: -" in out
+    assert f"{'untouched':38s} {0:5g} / {FULL:g}" in out
     assert len(reports) == len(course_batch["demo"])
 
 

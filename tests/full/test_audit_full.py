@@ -1,6 +1,6 @@
 """The grade-path mutation audit of every catalogued assignment but Assignment 1 (which the
-default tier audits in tests/course/test_audit.py): 38 more graded notebooks, the packed
-submissions of all four assignments graded in one `grade` call (two workers), each judged
+default tier audits in tests/course/test_audit.py): 47 more graded notebooks, the packed
+submissions of all five assignments graded in one `grade` call (two workers), each judged
 with the audit's own `judge`."""
 import pytest
 

@@ -4,11 +4,12 @@ tests need, graded in a single `grade` call on the reduced data size.
 
 Students (each test looks up its own):
 - the demo's (autograder.demo.build_demo_batch): perfect, untouched, bug_<variant>,
-  edited_test_cell, deleted_test_cell, renamed_file, damaged_file (Assignment 1);
+  edited_test_cell, deleted_test_cell, renamed_file, damaged_file (Assignment 1), and
+  `perfect` also submits the newest assignment (autograder.demo.add_newest_assignment);
 - the audit's packed variant submissions of Assignment 1 (wrong-NN, correct-NN, as
   autograder.audit.audit_assignment names them);
 - `untouched` also submits the untouched release of every other assignment, and
-  `solutions` the perfect notebook of every other assignment;
+  `solutions` the perfect notebook of every other assignment but the newest;
 - reliability_hostile: Assignment 1 saved by JupyterLab 4 with a copied answer cell, a
   50 GB allocation and a 10 MB print flood;
 - forge_hostile: Assignment 1 with one hidden test disabled, trying to read instructor files;
@@ -24,7 +25,7 @@ from autograder.audit import pack
 from autograder.catalog import variants_for
 from autograder.catalog.assignment1 import svm_naive
 from autograder.course import CATALOG_DIR
-from autograder.demo import build_demo_batch
+from autograder.demo import NEWEST_ASSIGNMENT, add_newest_assignment, build_demo_batch
 from autograder.examples import (cell_by_grade_id, perfect_notebook, released_notebook, with_cell_source, with_variant,
                                  write_submission)
 from autograder.examples import faults as fx
@@ -96,6 +97,7 @@ def verdict_attacks(course):
 def write_course_batch(course, batch, output):
     """Write every submission; return {"demo": {student: what}, "audit": {student: variants}}."""
     demo = build_demo_batch(course, batch)
+    add_newest_assignment(course, batch)
     audit = write_audit_submissions(course, batch)
     for assignment_id in course.assignment_ids():
         if assignment_id == A1:
@@ -103,8 +105,9 @@ def write_course_batch(course, batch, output):
         for source in course.source_notebooks(assignment_id):
             write_submission(batch, "untouched", assignment_id, source.stem,
                              released_notebook(course, assignment_id, source.stem))
-            write_submission(batch, OTHERS_PERFECT, assignment_id, source.stem,
-                             perfect_notebook(course, assignment_id, source.stem))
+            if assignment_id != NEWEST_ASSIGNMENT:   # the demo's perfect student submits it
+                write_submission(batch, OTHERS_PERFECT, assignment_id, source.stem,
+                                 perfect_notebook(course, assignment_id, source.stem))
     path = Path(batch) / RELIABILITY_HOSTILE / A1 / "linear_classifiers.ipynb"
     path.parent.mkdir(parents=True)
     path.write_text(reliability_hostile(course))
@@ -116,5 +119,10 @@ def write_course_batch(course, batch, output):
 
 def assignment_report(student, assignment_id=A1):
     """The part of a student's exported grades (reports.model.StudentGrades) about one assignment."""
+    return assignments_report(student, [assignment_id])
+
+
+def assignments_report(student, assignment_ids):
+    """The part of a student's exported grades (reports.model.StudentGrades) about the given assignments."""
     from autograder.reports.model import StudentGrades
-    return StudentGrades(student.student_id, [s for s in student.submissions if s.assignment_id == assignment_id])
+    return StudentGrades(student.student_id, [s for s in student.submissions if s.assignment_id in assignment_ids])

@@ -23,6 +23,8 @@ EXPECTED = {
     "assignment4": {"written_bias_correction": 4, "written_momentum": 4, "written_second_order": 4},
     "assignment5": {"written_border": 3, "written_random_vs_grid": 3, "written_sharpness": 3,
                     "written_batchnorm": 3},
+    "assignment6": {"written_activations": 3, "written_initialization": 3, "written_features": 3,
+                    "written_landscape": 3},
 }
 TABLE_ROW = re.compile(r"^\| \d+\. [^|]+ \| `(written_\w+)` \| (\d+) \|$", re.MULTILINE)
 
