@@ -1,21 +1,20 @@
 """Every assignment's solutions pass all their tests, visible and hidden, on the reduced data
 size: the perfect submissions (the released notebook with the solution cells filled in from
-the source) of the suite's graded batch, student `perfect` for Assignment 1 and the
-newest assignment (the demo's) and `solutions` for the others (tests/full/test_solution_notebooks_full.py runs the source notebooks
-themselves on full CIFAR-10)."""
+the source) of the suite's graded batch, submitted by solved_by(assignment)
+(tests/full/test_solution_notebooks_full.py runs the source notebooks themselves on full
+CIFAR-10)."""
 import nbformat
 import pytest
 
 from autograder.course import Course
-from autograder.demo import NEWEST_ASSIGNMENT
-from tests.support.assignment1_batch import A1, OTHERS_PERFECT
+from tests.support.assignment1_batch import solved_by
 
 ASSIGNMENTS = Course.from_repo().assignment_ids()
 
 
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
 def test_solutions_pass_every_part_on_small_data(course_batch, assignment_id):
-    student = "perfect" if assignment_id in (A1, NEWEST_ASSIGNMENT) else OTHERS_PERFECT
+    student = solved_by(assignment_id)
     report = course_batch["reports"][student]
     parts = [p for p in report.parts if p.assignment_id == assignment_id]
     assert parts, f"{assignment_id} was not graded"

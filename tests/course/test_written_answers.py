@@ -13,14 +13,10 @@ from autograder.course import Course
 from autograder.grading.batch import grade
 from autograder.grading.results import assignment_parts
 from coursekit.cells import is_written_answer, nbgrader_meta
-from tests.support.assignment1_batch import A1, CELL_TIMEOUT, OTHERS_PERFECT
+from tests.support.assignment1_batch import A1, CELL_TIMEOUT, solved_by
 
 REPO = Course.from_repo()
 ASSIGNMENTS = REPO.assignment_ids()
-
-
-def solved_by(assignment_id):
-    return "perfect" if assignment_id == A1 else OTHERS_PERFECT
 
 
 def written_answers(assignment_id):

@@ -41,6 +41,12 @@ VERDICT_ATTACKS = ("hostile_swallow", "hostile_trusted", "hostile_thread", "host
 RERUN_BUG = "svm_no_averaging"   # a bug in svm_loss_vectorized: the sanity values and the SVM search depend on it
 
 
+def solved_by(assignment_id):
+    """The student of the batch who submitted the solution of `assignment_id`: the demo's perfect
+    student submits Assignment 1 and the newest assignment, OTHERS_PERFECT the rest."""
+    return "perfect" if assignment_id in (A1, NEWEST_ASSIGNMENT) else OTHERS_PERFECT
+
+
 def audit_groups(assignment_id=A1):
     """{student: variants} of the audit's packed submissions, named as audit_assignment names them."""
     groups = pack(variants_for(assignment_id))
