@@ -3,11 +3,12 @@ which the grader runs the student's code on the hidden cases, outside the studen
 
 It is started by the grader (autograder/grading/judge_runner.py) in a sandbox of its own
 (autograder/kernel/runner_sandbox.py: a user and cgroup from the pool, no network, an
-empty working folder that nothing reads back), after the notebook has run, and talks to
+empty working folder that nothing reads back), while the notebook runs, and talks to
 the grader over its standard input and output only:
 
-1. the grader sends the setup: the assignment and the student's definitions (imports,
-   functions, classes and literal constants of the notebook, autograder/judging/solution_code.py);
+1. it imports the libraries notebooks use; after the notebook has run, the grader sends
+   the setup: the assignment and the student's definitions (imports, functions, classes
+   and literal constants of the notebook, autograder/judging/solution_code.py);
 2. then one job at a time, in notebook order: a part to judge ("cases": run its hidden
    cases; "state": recompute a state part's values with the student's functions), the
    trusted helpers that part needs (their source, sent with that job only), and, for the
@@ -250,14 +251,12 @@ def main():
     for fd in (0, 1):
         os.dup2(devnull, fd)  # what children read or print goes nowhere (stderr too, see child())
     not_dumpable()
+    preload(PRELOADED)   # before the setup: the grader may start this process while the notebook runs
     try:
         setup = json.loads(read_frame(channel_in))
-        preload(PRELOADED)
         write_frame(channel_out, b"ready")
         while True:
-            job = json.loads(read_frame(channel_in))
-            if job.get("kind") == "done":
-                return 0
+            job = json.loads(read_frame(channel_in))   # the grader kills this process when it is done
             if job["kind"] == "state":
                 state_parts_for(setup["assignment"])[job["part"]].prepare()
             record = run_job(setup, job, (channel_in, channel_out))

@@ -7,13 +7,15 @@ A submission travels one straight line, each stage once:
 3. read: the test cells' outcomes (results.py) and the state records the test cells
    sent on the kernel channel (kernel/record_channel.py);
 4. judge: every part's verdict outside the kernel (judgement.py): hidden cases in the
-   judge runner on the student's definitions (judge_runner.py), state parts from their
-   records; then the dependency rerun's decision (dependencies.py);
+   judge runner on the student's definitions (judge_runner.py; the runner's process is
+   started before step 2, so it is ready when the notebook has run, and gets the student's
+   code only then), state parts from their records; then the dependency rerun's decision
+   (dependencies.py);
 5. write: one gradebook write of every part's score, from the verdicts (gradebook.py).
 The batch (batch.py) reads the submissions and writes the reports.
 """
 import shutil
-from contextlib import nullcontext
+from contextlib import ExitStack
 from pathlib import Path
 
 import nbformat
@@ -143,28 +145,36 @@ class Grader:
             raise NotGraded(self.session.infrastructure_failures[0])
         return (None if outcome["success"] else f"grading failed: {failure_reason(outcome)}"), notes
 
-    def judge_runner(self, submission, notebook, notebook_parts):
-        """A JudgeRunner on the student's definitions (from the staged submission, which no kernel
-        can write), or a null context when no part of the notebook needs one."""
-        if not needs_runner(submission.assignment_id, [part for part, _, _ in notebook_parts]):
-            return nullcontext()
+    def launch_runners(self, submission, stack):
+        """{notebook: JudgeRunner}, entered on `stack` now (without the student's code), for the
+        submitted notebooks with a part judged in a runner: they start while the notebooks run."""
+        return {notebook: stack.enter_context(JudgeRunner(submission.assignment_id, None, self.cell_timeout,
+                                                          self.limits))
+                for notebook, notebook_parts in self.parts[submission.assignment_id].items()
+                if notebook in submission.notebooks
+                and needs_runner(submission.assignment_id, [part for part, _, _ in notebook_parts])}
+
+    def give_definitions(self, runner, submission, notebook):
+        """Send the runner the student's definitions, from the staged submission (which no kernel
+        can write), locked cells as released."""
         submitted = self.course_root / "submitted" / submission.student_id / submission.assignment_id
         released = nbformat.read(str(self.course_root / "release" / submission.assignment_id / f"{notebook}.ipynb"),
                                  as_version=4)
-        definitions = submission_definitions(submitted / f"{notebook}.ipynb", released)
-        return JudgeRunner(submission.assignment_id, definitions, self.cell_timeout, self.limits)
+        runner.give_definitions(submission_definitions(submitted / f"{notebook}.ipynb", released))
 
-    def judge_notebook(self, submission, notebook, notebook_parts):
-        """Judge and record one graded notebook; return (results, notes)."""
+    def judge_notebook(self, submission, notebook, notebook_parts, runner=None):
+        """Judge and record one graded notebook with its JudgeRunner (None when no part of it needs
+        one); return (results, notes)."""
         assignment_id = submission.assignment_id
         graded = self.graded_path(submission, notebook)
         cells, notes = cell_outcomes(graded, notebook_parts)
         recorded = read_state_records(self.records_dir, submission, notebook, state_parts_for(assignment_id))
-        with self.judge_runner(submission, notebook, notebook_parts) as runner:
-            results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, runner)
-            context = RerunContext(self.course, assignment_id, notebook, graded, first, runner, self.scratch_dir,
-                                   self.session)
-            given_back = count_bugs_once(context, results)
+        if runner is not None:
+            self.give_definitions(runner, submission, notebook)
+        results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, runner)
+        context = RerunContext(self.course, assignment_id, notebook, graded, first, runner, self.scratch_dir,
+                               self.session)
+        given_back = count_bugs_once(context, results)
         notes += notebook_notes(graded)
         record_verdicts(self.db_url, submission, notebook, notebook_parts, results, given_back)
         return results, notes
@@ -173,21 +183,27 @@ class Grader:
         """Autograde one submission; return (part results, notes). Raises NotGraded when the grading
         machine failed."""
         self.session.start_submission()
-        failure, notes = self.run(submission)
-        results = []
-        for notebook, notebook_parts in self.parts[submission.assignment_id].items():
-            reason = submission.problems.get(notebook) or failure
-            if reason or not self.graded_path(submission, notebook).exists():
-                reason = reason or "the notebook could not be graded."
-                results += zero_results(submission.assignment_id, notebook_parts, reason)
-                notes.append(f"{submission.assignment_id}/{notebook}.ipynb: {reason}")
-                continue
+        with ExitStack() as stack:
             try:
-                part_results, part_notes = self.judge_notebook(submission, notebook, notebook_parts)
+                runners = self.launch_runners(submission, stack)
             except RunnerUnavailable as error:
                 raise NotGraded(str(error)) from None
-            results += part_results
-            notes += part_notes
+            failure, notes = self.run(submission)
+            results = []
+            for notebook, notebook_parts in self.parts[submission.assignment_id].items():
+                reason = submission.problems.get(notebook) or failure
+                if reason or not self.graded_path(submission, notebook).exists():
+                    reason = reason or "the notebook could not be graded."
+                    results += zero_results(submission.assignment_id, notebook_parts, reason)
+                    notes.append(f"{submission.assignment_id}/{notebook}.ipynb: {reason}")
+                    continue
+                try:
+                    part_results, part_notes = self.judge_notebook(submission, notebook, notebook_parts,
+                                                                   runners.get(notebook))
+                except RunnerUnavailable as error:
+                    raise NotGraded(str(error)) from None
+                results += part_results
+                notes += part_notes
         return results, notes
 
     def grade_or_not(self, submission, attempts=2):

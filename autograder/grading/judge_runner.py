@@ -1,9 +1,10 @@
 """The grader's side of the judge runner (autograder/cases/runner.py): one sandboxed process
 per graded notebook that runs the student's code on the hidden cases outside the kernel.
 
-The grader takes the student's definitions from the repaired submitted notebook (the copy
-the grader staged, with locked cells as released; never the kernel's working copy), starts
-the runner, and sends it one job at a time, in notebook order. What comes back is a record
+The grader starts the runner while the notebook runs (it imports its libraries meanwhile),
+then takes the student's definitions from the repaired submitted notebook (the copy the
+grader staged, with locked cells as released; never the kernel's working copy), sends them,
+and sends one job at a time, in notebook order. What comes back is a record
 of plain numbers, read strictly here (autograder/cases/records.py); the verdicts are then
 decided in this process (autograder/judging/verdicts.py).
 
@@ -49,15 +50,19 @@ class JudgeRunner:
     """A judge runner for one notebook of one submission (a context manager).
 
     assignment_id: the assignment; definitions: the student's definitions (list of source
-    texts, notebook_definitions()); cell_timeout: seconds per job (a part's hidden cases,
-    as a test cell gets); limits: the submission's Limits, as its grading kernel gets them.
+    texts, notebook_definitions()), or None to give them later with give_definitions() (the
+    process starts on entering, and waits for them); cell_timeout: seconds per job (a part's
+    hidden cases, as a test cell gets); limits: the submission's Limits, as its grading kernel
+    gets them.
     """
 
     def __init__(self, assignment_id, definitions, cell_timeout, limits=Limits()):
         self.assignment_id = assignment_id
-        self.setup = {"assignment": assignment_id, "definitions": list(definitions), "timeout": cell_timeout}
+        self.setup = {"assignment": assignment_id, "timeout": cell_timeout,
+                      "definitions": None if definitions is None else list(definitions)}
         self.cell_timeout = cell_timeout
         self.process = self.runner = None
+        self.ready = False
         self.process_context = runner_process(limits)
 
     def __enter__(self):
@@ -67,7 +72,9 @@ class JudgeRunner:
             raise RunnerUnavailable(f"the judge runner could not start ({error})") from None
         self.setup["scratch"] = self.runner.scratch
         try:
-            self.start()
+            self.launch()
+            if self.setup["definitions"] is not None:
+                self.send_setup()
         except RunnerUnavailable:
             self.process_context.__exit__(None, None, None)
             raise
@@ -77,17 +84,34 @@ class JudgeRunner:
         self.stop()
         self.process_context.__exit__(*exc)
 
+    def give_definitions(self, definitions):
+        """The student's definitions, for a runner entered without them: the process, started
+        earlier, gets them now. RunnerUnavailable when it does not come up."""
+        self.setup["definitions"] = list(definitions)
+        if self.process is not None:
+            self.send_setup()
+
     def start(self):
         """Start the runner and send it the setup; RunnerUnavailable when it does not come up."""
+        self.launch()
+        self.send_setup()
+
+    def launch(self):
+        """Start the runner's process (it imports its libraries and waits for the setup)."""
         self.stderr = tempfile.TemporaryFile()
+        self.ready = False
         self.process = subprocess.Popen(self.runner.argv, env=self.runner.env, cwd=self.runner.cwd,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
                                         start_new_session=True)
         self.runner.sandbox.watch(self.process.pid)
+
+    def send_setup(self):
+        """Send the setup and wait for the runner to say it is ready; RunnerUnavailable when it does not."""
         try:
             write_frame(self.process.stdin.fileno(), json.dumps(self.setup).encode())
             if read_frame(self.process.stdout.fileno(), deadline=time.monotonic() + READY_TIMEOUT) != b"ready":
                 raise ChannelClosed("the runner did not say it was ready")
+            self.ready = True
         except (OSError, ChannelClosed, TimeoutError) as error:
             detail = self.error_output()
             self.stop()
@@ -99,13 +123,9 @@ class JudgeRunner:
         return self.stderr.read()[-MAX_STDERR_CHARS:].decode(errors="replace")
 
     def stop(self):
+        """Kill the runner: it keeps nothing worth a clean exit (0.25 s per submission)."""
         if self.process is None:
             return
-        try:
-            write_frame(self.process.stdin.fileno(), json.dumps({"kind": "done"}).encode())
-            self.process.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()

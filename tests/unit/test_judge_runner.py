@@ -5,6 +5,7 @@ over its pipe, strictly."""
 import sys
 import tempfile
 import textwrap
+import time
 
 import nbformat
 import pytest
@@ -67,6 +68,30 @@ def test_a_perfect_submission_passes_every_hidden_part_in_the_runner():
         for part in ("svm_loss_naive", "regularization_penalty", "svm_loss_vectorized", "linear_classifier_train"):
             passed, message, _ = judge(COURSE, A1, part, judge_runner.cases(part))
             assert passed, message
+
+
+
+def test_a_runner_started_before_the_notebook_gets_the_code_later_and_judges_the_same():
+    # The grader starts the runner while the notebook runs and sends the definitions after.
+    nb = perfect_notebook(COURSE, A1, NOTEBOOK)
+    with JudgeRunner(A1, None, 60) as judge_runner:
+        assert judge_runner.process.poll() is None and not judge_runner.ready
+        judge_runner.give_definitions(notebook_definitions(nb, released_notebook(COURSE, A1, NOTEBOOK)))
+        passed, message, _ = judge(COURSE, A1, "svm_loss_naive", judge_runner.cases("svm_loss_naive"))
+        assert passed, message
+    with runner(["def svm_loss_naive(W, X, y, reg):\n    return 0.0, W"]) as judge_runner:
+        assert not judge(COURSE, A1, "svm_loss_naive", judge_runner.cases("svm_loss_naive"))[0]
+
+
+def test_a_runner_stops_at_once_whether_or_not_it_got_code():
+    with JudgeRunner(A1, None, 60) as judge_runner:
+        process = judge_runner.process
+        leaving = time.monotonic()
+    assert time.monotonic() - leaving < 5
+    assert process.poll() is not None and judge_runner.process is None
+    with runner(["def f():\n    pass"]) as judge_runner:
+        process = judge_runner.process
+    assert process.poll() is not None
 
 
 PROBE_PENALTY = """
