@@ -41,5 +41,5 @@ def export_all(course, db_url, output_dir, assignment_ids=None, student_ids=None
         print(f"\nGrade table: {grades} (and canvas.csv for an LMS)\n"
               f"Feedback:    {feedback}/<student>.html\n"
               f"Summary:     {', '.join(str(p) for p in summaries) or '-'}\n"
-              f"Similarity:  {similar} ({len(pairs)} pair(s) flagged)")
+              f"Similarity:  {similar} ({len(pairs)} flagged pair(s) of answers to one part)")
     return export
