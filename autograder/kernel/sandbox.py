@@ -490,9 +490,16 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.sandbox.watch(self.provisioner.pid)
 
     async def _async_cleanup_resources(self, restart=False):
-        await super()._async_cleanup_resources(restart)
-        if not restart:
-            self.close_sandbox()
+        try:
+            await super()._async_cleanup_resources(restart)
+        finally:
+            if not restart:
+                self.close_sandbox()
+
+    # AsyncKernelManager binds cleanup_resources to its base's method, so nbclient's cleanup of a
+    # kernel that died (it calls cleanup_resources) would skip the override: no sandbox closed,
+    # its socket folder and cgroup left behind.
+    cleanup_resources = _async_cleanup_resources
 
     def close_sandbox(self):
         if self.sandbox is not None:
