@@ -6,7 +6,14 @@ solution-notebook tests read.
 Tiers are folders: unit/ (no kernel), grading/ (toy and guarded assignments through
 nbgrader), course/ (real assignments on small data), full/ (full CIFAR-10, marker `full`,
 which every test there gets and no test elsewhere may have). `bash course.sh test` runs them
-all; `-m "not full"` the default tier."""
+all; `-m "not full"` the default tier.
+
+The suite runs in two pytest-xdist workers (`-n 2`, pyproject.toml): most tests keep one core
+busy (one kernel, or none), so a second worker uses the machine's second core. Tests go to the
+workers in groups (`worker_group`), each group whole to one worker, so that a fixture that grades
+notebooks is built once: a module is a group, the course tier is one (it shares the released
+course and its graded batch), and so are the modules that read the toy batch. The groups are
+handed out in collection order, the kernel tiers first: the long ones start first."""
 import csv
 import hashlib
 import os
@@ -19,6 +26,26 @@ from autograder.course import REFERENCES_DIR, REPO_ROOT, Course
 
 TESTS = Path(__file__).resolve().parent
 KERNEL_TIERS = ("grading", "course", "full")
+TOY_BATCH_MODULES = ("tests/grading/test_grade_mechanics.py", "tests/grading/test_distributed.py")  # toy_graded
+
+
+def worker_group(nodeid):
+    """The group of tests (by node id) that one pytest-xdist worker runs whole."""
+    module = nodeid.split("::")[0]
+    if module.startswith("tests/course/"):
+        return "tests/course"
+    return "toy_graded" if module in TOY_BATCH_MODULES else module
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scheduling by scope, with worker_group as the scope."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return worker_group(nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
