@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.examples import perfect_notebook, with_variant, write_submission
+from autograder.examples import perfect_notebook, through_tests_of, with_variant, write_submission
 from autograder.grading.batch import grade
 from autograder.kernel.kernel_env import kernel_environment
 from autograder.catalog import variants_for
@@ -103,10 +103,12 @@ class CheckVerdict:
 
 
 def check_notebook(course, assignment_id, notebook_name, variants, folder):
-    """{part: (passed, message)} from `check` on the released notebook with `variants` filled in."""
+    """{part: (passed, message)} from `check` on the released notebook with `variants` filled in,
+    run up to the last test cell of their parts (what comes after cannot change their verdicts)."""
     nb = perfect_notebook(course, assignment_id, notebook_name)
     for variant in variants:
         nb = with_variant(nb, variant)
+    nb = through_tests_of(nb, {variant.part for variant in variants})
     path = Path(folder) / f"{notebook_name}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))

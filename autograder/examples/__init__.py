@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.cells import nbgrader_meta
+from coursekit.cells import is_test_cell, nbgrader_meta, part_name
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
@@ -66,6 +66,17 @@ def variant_cell_source(variant):
 
 def with_variant(nb, variant):
     return with_cell_source(nb, variant.cell, variant_cell_source(variant))
+
+
+def through_tests_of(nb, parts):
+    """A copy of `nb` that ends with the last test cell of any of `parts` (the whole notebook when
+    none of them has one). Cells run top to bottom, so what those test cells report does not
+    change; the cells after them, which cannot affect it, are not run."""
+    copy = nbformat.from_dict(nb)
+    last = max((i for i, c in enumerate(copy.cells) if is_test_cell(c) and part_name(c) in parts), default=None)
+    if last is not None:
+        copy.cells = copy.cells[:last + 1]
+    return copy
 
 
 def write_submission(batch_root, student_id, assignment_id, notebook_name, nb):

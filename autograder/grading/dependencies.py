@@ -11,8 +11,8 @@ points back, with a message saying why (grading/gradebook.py records them as man
   failed dependencies; the values its test cell recorded must still match the student's
   own functions (the first run's recomputation).
 - A part that needs the notebook run again (training; or a recomputed part whose cell
-  recorded nothing, because the failed dependency stopped it) is rerun in a fresh
-  sandboxed kernel, in a scratch folder of its own, never the student's working copy: the
+  recorded nothing, because the failed dependency stopped it) is rerun, up to the last
+  test cell of the parts rerun, in a fresh sandboxed kernel, in a scratch folder of its own, never the student's working copy: the
   rerun cannot alter the graded notebook or the records of the first run, and takes the
   reference code with it when it ends (the folder is deleted). It only yields decisions.
   A recomputed part's values from that rerun must match the runner's recomputation with
@@ -25,7 +25,7 @@ import nbformat
 
 from autograder.cases import dependencies_for, parts_for, state_parts_for
 from autograder.cases.records import MalformedRecord, unpack_state
-from autograder.examples import released_notebook, solution_cells
+from autograder.examples import released_notebook, solution_cells, through_tests_of
 from autograder.grading.judgement import usable
 from autograder.judging.solution_code import cell_definitions
 from autograder.judging.verdicts import state_verdict
@@ -53,9 +53,10 @@ def attempted_parts(course, assignment_id, notebook, graded_path):
     return lambda part: graded.get(f"{part}_code", "").strip() != released.get(f"{part}_code", "").strip()
 
 
-def repaired_notebook(graded_path, replacements):
-    """The graded notebook with some solution cells replaced and all outputs cleared."""
-    nb = nbformat.read(str(graded_path), as_version=4)
+def repaired_notebook(graded_path, replacements, parts):
+    """The graded notebook with some solution cells replaced and all outputs cleared, up to the last
+    test cell of `parts` (the cells after it cannot change what those test cells record)."""
+    nb = through_tests_of(nbformat.read(str(graded_path), as_version=4), parts)
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if grade_id in replacements:
@@ -113,7 +114,8 @@ def rerun_notebook(context, blamed):
     references = solution_cells(course, assignment_id, notebook)
     parts, state = parts_for(assignment_id), state_parts_for(assignment_id)
     to_replace = {dependency_cell(parts, d) for deps in blamed.values() for d in deps}
-    records = run_in_scratch(repaired_notebook(context.graded_path, {cell: references[cell] for cell in to_replace}),
+    records = run_in_scratch(repaired_notebook(context.graded_path, {cell: references[cell] for cell in to_replace},
+                                               set(blamed)),
                              context.scratch_root, context.session, context.session.budget(context.graded_path))
     if records is None:
         return {part: False for part in blamed}

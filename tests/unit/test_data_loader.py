@@ -3,6 +3,7 @@
 All data is small and fake (tests/support/fake_cifar.py), written into tmp_path.
 """
 import pickle
+import shutil
 import tracemalloc
 from pathlib import Path
 
@@ -141,6 +142,25 @@ def test_load_cifar10_uses_the_cache_when_present(set_up_dir):
     np.testing.assert_array_equal(X_test, hwc_reference(records["test_batch"]["data"]))
     with pytest.raises(FileNotFoundError):
         data.load_cifar10(dest, use_cache=False)
+
+
+def test_a_mapped_cache_reads_like_the_loaded_one(set_up_dir):
+    dest, _ = set_up_dir
+    mapped = data.load_cifar10(dest, mmap_mode="r")
+    assert all(isinstance(a, np.memmap) for a in mapped)
+    for a, b in zip(mapped, data.load_cifar10(dest)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_splits_from_the_mapped_cache_are_plain_writable_arrays_equal_to_those_from_the_pickles(set_up_dir):
+    dest, _ = set_up_dir
+    sizes = dict(num_training=3 * N, num_validation=N, num_test=N // 2, num_dev=5)
+    from_cache = data.get_cifar10_splits(data_dir=dest, **sizes)
+    shutil.rmtree(dest / "cifar10_cache")
+    from_pickles = data.get_cifar10_splits(data_dir=dest, **sizes)
+    for name, array in from_cache.items():
+        assert type(array) is np.ndarray and array.flags.writeable, name   # never a map of the shared files
+        np.testing.assert_array_equal(array, from_pickles[name])
 
 
 def test_cache_meta_names_the_classes(set_up_dir):

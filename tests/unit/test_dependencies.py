@@ -1,11 +1,14 @@
-"""Which failed parts are re-graded with the reference in place of a failed dependency."""
+"""Which failed parts are re-graded with the reference in place of a failed dependency, and the
+notebook the rerun runs."""
+import nbformat
 import pytest
 
 from autograder.course import Course
 from autograder.cases import dependencies_for, parts_for
-from autograder.grading.dependencies import blamed_dependencies, dependency_cell
-from autograder.examples import solution_cells
+from autograder.grading.dependencies import blamed_dependencies, dependency_cell, repaired_notebook
+from autograder.examples import solution_cells, through_tests_of
 from autograder.grading.results import PartResult
+from coursekit.cells import nbgrader_meta
 
 COURSE = Course.from_repo()
 
@@ -26,3 +29,37 @@ def test_every_dependency_names_a_solution_cell_of_the_source(assignment_id):
     for dependent, dependencies in dependencies_for(assignment_id).items():
         for dependency in dependencies:
             assert dependency_cell(parts, dependency) in cells, f"{dependent} depends on {dependency}"
+
+
+def notebook(*grade_ids):
+    """A notebook whose code cells carry these grade_ids: `test_*` ones as nbgrader test cells."""
+    cells = []
+    for grade_id in grade_ids:
+        cell = nbformat.v4.new_code_cell(f"# {grade_id}")
+        meta = {"grade_id": grade_id, "grade": grade_id.startswith("test_"), "solution": not grade_id.startswith("test_")}
+        cell.metadata["nbgrader"] = meta
+        cell.outputs = [nbformat.v4.new_output("stream", text="printed\n")]
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    return nb
+
+
+GRADE_IDS = ("loss_code", "test_loss", "sanity_code", "test_sanity", "search_code", "test_search", "plots")
+
+
+def test_through_tests_of_ends_with_the_last_test_cell_of_the_parts_and_leaves_the_notebook_alone():
+    nb = notebook(*GRADE_IDS)
+    ids = lambda node: [nbgrader_meta(c)["grade_id"] for c in node.cells]
+    assert ids(through_tests_of(nb, {"loss", "sanity"})) == list(GRADE_IDS[:4])
+    assert ids(through_tests_of(nb, {"search"})) == list(GRADE_IDS[:6])
+    assert ids(through_tests_of(nb, {"nowhere"})) == list(GRADE_IDS)   # no test cell of theirs: all of it
+    assert ids(nb) == list(GRADE_IDS)
+
+
+def test_the_rerun_runs_up_to_the_last_test_cell_of_the_blamed_parts_with_the_references_in(tmp_path):
+    path = tmp_path / "graded.ipynb"
+    nbformat.write(notebook(*GRADE_IDS), str(path))
+    rerun = repaired_notebook(path, {"loss_code": "reference"}, {"sanity"})
+    assert [c.source for c in rerun.cells] == ["reference", "# test_loss", "# sanity_code", "# test_sanity"]
+    assert all(c.outputs == [] and c.execution_count is None for c in rerun.cells)
