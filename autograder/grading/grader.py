@@ -36,7 +36,7 @@ from autograder.grading.results import assignment_parts, cell_outcomes, not_grad
 from autograder.kernel.execute import GradingSession, guarded_execute
 from autograder.kernel.limits import Limits
 from autograder.kernel.sandbox import RemoveUnsafeFiles
-from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
+from autograder.nbgrader_setup import course_config, create_gradebook, nbgrader_api, raise_on_failure
 
 DEFAULT_CELL_TIMEOUT = 600
 
@@ -81,6 +81,8 @@ class Grader:
         """Copy the sources in (with any earlier assignment's code released with them, which
         nbgrader's autograde copies next to each graded notebook) and record every assignment's
         cells in the gradebook."""
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        create_gradebook(self.db_url)
         for assignment_id in self.assignment_ids:
             source = self.course_root / "source" / assignment_id
             shutil.rmtree(source, ignore_errors=True)

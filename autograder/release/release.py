@@ -22,7 +22,7 @@ from autograder.release.earlier_code import ship_earlier_code
 from autograder.release.fingerprints import write_known_bugs
 from autograder.release.manifest import write_manifest
 from autograder.release.leak_check import notebook_leaks, written_answer_leaks, written_answer_lines
-from autograder.nbgrader_setup import course_config, nbgrader_api, raise_on_failure
+from autograder.nbgrader_setup import course_config, create_gradebook, nbgrader_api, raise_on_failure
 from autograder.judging.references import load_references
 from autograder.catalog import variants_for
 
@@ -45,6 +45,7 @@ def generate_release(course, assignment_id, work_dir):
     shutil.copytree(course.solutions_dir / assignment_id, work_dir / "source" / assignment_id,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     config = course_config(work_dir, f"sqlite:///{work_dir / 'gradebook.db'}")
+    create_gradebook(config.CourseDirectory.db_url)
     raise_on_failure(nbgrader_api(config).generate_assignment(assignment_id), "generate_assignment")
     return work_dir / "release" / assignment_id
 
