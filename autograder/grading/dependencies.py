@@ -12,9 +12,10 @@ points back, with a message saying why (grading/gradebook.py records them as man
   own functions (the first run's recomputation).
 - A part that needs the notebook run again (training; or a recomputed part whose cell
   recorded nothing, because the failed dependency stopped it) is rerun, up to the last
-  test cell of the parts rerun, in a fresh sandboxed kernel, in a scratch folder of its own, never the student's working copy: the
-  rerun cannot alter the graded notebook or the records of the first run, and takes the
-  reference code with it when it ends (the folder is deleted). It only yields decisions.
+  test cell of the parts rerun, in a fresh sandboxed kernel, in a scratch folder of its
+  own, never the student's working copy: the rerun cannot alter the graded notebook or
+  the records of the first run, and takes the reference code with it when it ends (the
+  folder is deleted). It only yields decisions.
   A recomputed part's values from that rerun must match the runner's recomputation with
   the same reference code.
 """
