@@ -399,12 +399,11 @@ def main():
     parser.add_argument("--isolation-count", type=int, default=12,
                         help="submissions per isolation run (more: the per-run start-up and exports weigh less)")
     args = parser.parse_args()
-    if args.isolation:
-        rows = bench_sandbox_cost(args.repeat) + bench_isolation(count=args.isolation_count, repeat=args.isolation_repeat)
-    else:
-        rows = [] if args.grading else numeric_rows(args.repeat)
+    rows = []
+    if not args.isolation:
+        rows += [] if args.grading else numeric_rows(args.repeat)
         rows += grading_rows(args.quick, not args.grading, args.grading_repeat)
-        rows += bench_sandbox_cost(args.repeat) + bench_isolation(count=args.isolation_count, repeat=args.isolation_repeat)
+    rows += bench_sandbox_cost(args.repeat) + bench_isolation(count=args.isolation_count, repeat=args.isolation_repeat)
     table = ["| measurement | value | ratio | target |", "| --- | --- | --- | --- |"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     text = (f"Benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, numpy {np.__version__}; "

@@ -9,6 +9,7 @@ from autograder.grading.dependencies import blamed_dependencies, dependency_cell
 from autograder.examples import solution_cells, through_tests_of
 from autograder.grading.results import PartResult
 from coursekit.cells import nbgrader_meta
+from tests.support.toy import solution_cell, test_cell
 
 COURSE = Course.from_repo()
 
@@ -32,17 +33,12 @@ def test_every_dependency_names_a_solution_cell_of_the_source(assignment_id):
 
 
 def notebook(*grade_ids):
-    """A notebook whose code cells carry these grade_ids: `test_*` ones as nbgrader test cells."""
-    cells = []
-    for grade_id in grade_ids:
-        cell = nbformat.v4.new_code_cell(f"# {grade_id}")
-        meta = {"grade_id": grade_id, "grade": grade_id.startswith("test_"), "solution": not grade_id.startswith("test_")}
-        cell.metadata["nbgrader"] = meta
+    """A notebook whose cells carry these grade_ids (`test_*` ones test cells, the rest solution
+    cells), each with an output."""
+    cells = [test_cell(f"# {g}", g, 1) if g.startswith("test_") else solution_cell(f"# {g}", g) for g in grade_ids]
+    for cell in cells:
         cell.outputs = [nbformat.v4.new_output("stream", text="printed\n")]
-        cells.append(cell)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = cells
-    return nb
+    return nbformat.v4.new_notebook(cells=cells)
 
 
 GRADE_IDS = ("loss_code", "test_loss", "sanity_code", "test_sanity", "search_code", "test_search", "plots")
