@@ -17,6 +17,7 @@ Per run:
    gradebook (exports/), for this batch's assignments and students.
 """
 import sys
+from contextlib import ExitStack
 
 from autograder.exports.export import export_all
 from autograder.grading.cluster import grade_on_cluster
@@ -26,7 +27,7 @@ from autograder.grading.intake import IntakeLimits
 from autograder.grading.journal import Journal
 from autograder.grading.progress import progress
 from autograder.grading.submission_time import leave_for_formgrader, submission_time, zip_entry_times
-from autograder.grading.workers import grade_in_workers
+from autograder.grading.workers import grade_in_workers, worker_pool
 from autograder.kernel.kernel_env import kernel_environment
 from autograder.kernel.sandbox import warn_if_off
 from autograder.nbgrader_setup import write_nbgrader_config
@@ -89,15 +90,17 @@ def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=Fal
         print(f"Grading {', '.join(grader.assignment_ids) or 'nothing'}: {len(submissions)} submission(s) "
               f"of {len(students)} student(s).")
     warn_if_off()
-    with kernel_environment(grader.course.data_size):
+    with kernel_environment(grader.course.data_size), ExitStack() as stack:
+        # the workers start (imports, their own course folders) while this process prepares the gradebook
+        pool = stack.enter_context(worker_pool(grader, jobs)) if submissions and jobs > 1 and not cluster else None
         journal = open_gradebook(grader, students)
         timed = record_times(grader, batch_path, submissions)
         done = already_finished(journal, submissions, force, quiet)
         pending = [s for i, s in enumerate(submissions) if i not in done]
         if pending and cluster:
             grade_on_cluster(grader, journal, pending, cluster, quiet)
-        elif pending and jobs > 1:
-            grade_in_workers(grader, journal, pending, jobs, quiet)
+        elif pending and pool:
+            grade_in_workers(pool, grader, journal, pending, quiet)
         else:
             for submission in progress(pending, quiet):
                 grade_and_mark(grader, journal, submission)

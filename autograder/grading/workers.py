@@ -10,7 +10,9 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,14 +94,35 @@ def failed_outcome(submission, grader, error):
     return Outcome(*grader.not_graded(submission, reason), finished=False)
 
 
-def grade_in_workers(grader, journal, submissions, jobs, quiet):
-    """Grade `submissions` in `jobs` processes; return [(results, notes)] in submission order."""
+@contextmanager
+def worker_pool(grader, jobs):
+    """A pool of `jobs` worker processes, started now: each imports the grader and prepares its
+    course folder while the caller prepares the gradebook. Yields the executor."""
     context = multiprocessing.get_context("spawn")  # no fork of a process holding ZMQ sockets
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_pool_worker,
                              initargs=(grader.output_dir / "workers", grader.course, grader.assignment_ids,
                                        grader.cell_timeout, grader.limits)) as pool:
-        futures = {pool.submit(grade_one, s): i for i, s in enumerate(submissions)}
-        return collect(grader, journal, submissions, futures, as_completed, quiet)
+        for _ in range(jobs):  # the executor starts a process per submitted task, up to `jobs`
+            pool.submit(int)
+        yield pool
+
+
+def submit(pool, submission):
+    """The future of grading `submission` in `pool`; a pool whose workers could not start (a
+    failed initializer breaks it) gives a failed future, so the submission is not graded."""
+    try:
+        return pool.submit(grade_one, submission)
+    except BrokenProcessPool as error:
+        future = Future()
+        future.set_exception(error)
+        return future
+
+
+def grade_in_workers(pool, grader, journal, submissions, quiet):
+    """Grade `submissions` in the processes of `pool` (worker_pool); return [(results, notes)] in
+    submission order."""
+    futures = {submit(pool, s): i for i, s in enumerate(submissions)}
+    return collect(grader, journal, submissions, futures, as_completed, quiet)
 
 
 def collect(grader, journal, submissions, futures, completed, quiet):

@@ -114,6 +114,23 @@ def test_two_worker_processes_give_identical_results(graded, toy_course, tmp_pat
     assert totals[0] == totals[1] and len(totals[0]) == 8
 
 
+def test_workers_that_cannot_start_leave_their_submissions_for_a_rerun(graded, toy_course, tmp_path):
+    """The --jobs workers start before the gradebook is prepared; when they cannot start (here
+    their folder cannot be made), the batch still completes, each submission is not graded
+    (blank, not 0) with the reason, and a rerun grades them all as one process does."""
+    output = tmp_path / "graded_broken_pool"
+    output.mkdir()
+    (output / "workers").write_text("a file where the workers' folders go")
+    grade(toy_course, graded["root"] / "batch.zip", output, [ASSIGNMENT], cell_timeout=5, jobs=2, quiet=True)
+    with open(output / "grades.csv") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert rows["perfect"]["total"] == "" and rows["perfect"]["toy.add"] == ""
+    assert "the worker process grading it failed" in rows["perfect"]["notes"]
+    (output / "workers").unlink()
+    grade(toy_course, graded["root"] / "batch.zip", output, [ASSIGNMENT], cell_timeout=5, jobs=2, quiet=True)
+    assert (output / "grades.csv").read_text() == (graded["output"] / "grades.csv").read_text()
+
+
 def test_canvas_export_and_summary_page(graded):
     with open(graded["output"] / "canvas.csv") as handle:
         rows = list(csv.reader(handle))
