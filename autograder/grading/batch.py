@@ -17,7 +17,7 @@ Per run:
    gradebook (exports/), for this batch's assignments and students.
 """
 import sys
-from contextlib import ExitStack
+from contextlib import nullcontext
 
 from autograder.exports.export import export_all
 from autograder.grading.cluster import grade_on_cluster
@@ -90,9 +90,9 @@ def grade_batch(grader, batch_path, jobs=1, quiet=False, cluster=None, force=Fal
         print(f"Grading {', '.join(grader.assignment_ids) or 'nothing'}: {len(submissions)} submission(s) "
               f"of {len(students)} student(s).")
     warn_if_off()
-    with kernel_environment(grader.course.data_size), ExitStack() as stack:
-        # the workers start (imports, their own course folders) while this process prepares the gradebook
-        pool = stack.enter_context(worker_pool(grader, jobs)) if submissions and jobs > 1 and not cluster else None
+    # the --jobs workers start (imports, their own course folders) while this process prepares the gradebook
+    workers = worker_pool(grader, min(jobs, len(submissions))) if jobs > 1 and submissions and not cluster else None
+    with kernel_environment(grader.course.data_size), workers or nullcontext() as pool:
         journal = open_gradebook(grader, students)
         timed = record_times(grader, batch_path, submissions)
         done = already_finished(journal, submissions, force, quiet)
