@@ -6,10 +6,11 @@ parent process is the only writer of the real gradebook: it records each
 finished submission in one transaction and keeps its graded notebooks, so the
 result is the same as grading with one process.
 """
-import ctypes
 import multiprocessing
 import os
+import select
 import signal
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -20,8 +21,6 @@ from autograder.grading.gradebook import record_scores
 from autograder.grading.grader import Grader
 from autograder.grading.progress import progress
 from autograder.kernel.kernel_env import set_kernel_environment
-
-PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 _worker = None  # the Grader of this worker process
 
@@ -45,17 +44,31 @@ def start_worker(work_root, course, assignment_ids, cell_timeout, limits=None):
     _worker.prepare()
 
 
-def exit_with_parent():
-    """On Linux, end this worker (SIGTERM) when the grader that started it dies, even
-    by SIGKILL: otherwise it would live on, grading for nobody, beside the rerun."""
+def exit_with_grader(grader_pid):
+    """On Linux, end this worker (SIGTERM) when the grader that started it dies, even by SIGKILL:
+    otherwise it would live on, grading for nobody, beside the rerun. The worker is a fork of the
+    forkserver, not of the grader (so PR_SET_PDEATHSIG cannot see it go): a thread waits on it."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux
-        pass
+        grader = os.pidfd_open(grader_pid)
+    except ProcessLookupError:  # already gone
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    except (AttributeError, OSError):  # not Linux 5.3 or later
+        return
+
+    def end_with_grader():
+        select.select([grader], [], [])
+        os.kill(os.getpid(), signal.SIGTERM)
+    threading.Thread(target=end_with_grader, daemon=True).start()
 
 
-def start_pool_worker(*args):
-    exit_with_parent()
+def start_pool_worker(grader_pid, cwd, environ, *args):
+    """Initializer of a worker_pool process: end with the grader, take its working folder and
+    environment as they are now (a fork of the forkserver has the forkserver's), then start_worker(*args)."""
+    exit_with_grader(grader_pid)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(environ)
     start_worker(*args)
 
 
@@ -98,10 +111,13 @@ def failed_outcome(submission, grader, error):
 def worker_pool(grader, jobs):
     """A pool of `jobs` worker processes, started now: each imports the grader and prepares its
     course folder while the caller prepares the gradebook. Yields the executor."""
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding ZMQ sockets
+    # Workers are forks of a forkserver, a fresh process that has imported the grader once (about
+    # 1.2 s, most of it nbgrader's package), never of this one, which may hold ZMQ sockets and threads.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_pool_worker,
-                             initargs=(grader.output_dir / "workers", grader.course, grader.assignment_ids,
-                                       grader.cell_timeout, grader.limits)) as pool:
+                             initargs=(os.getpid(), os.getcwd(), dict(os.environ), grader.output_dir / "workers", grader.course,
+                                       grader.assignment_ids, grader.cell_timeout, grader.limits)) as pool:
         for _ in range(jobs):  # the executor starts a process per submitted task, up to `jobs`
             pool.submit(int)
         yield pool
