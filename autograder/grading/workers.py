@@ -109,15 +109,16 @@ def failed_outcome(submission, grader, error):
 
 @contextmanager
 def worker_pool(grader, jobs):
-    """A pool of `jobs` worker processes, started now: each imports the grader and prepares its
-    course folder while the caller prepares the gradebook. Yields the executor."""
+    """A pool of `jobs` worker processes, started now: each prepares its course folder while the
+    caller prepares the gradebook. Yields the executor."""
     # Workers are forks of a forkserver, a fresh process that has imported the grader once (about
     # 1.2 s, most of it nbgrader's package), never of this one, which may hold ZMQ sockets and threads.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_pool_worker,
-                             initargs=(os.getpid(), os.getcwd(), dict(os.environ), grader.output_dir / "workers", grader.course,
-                                       grader.assignment_ids, grader.cell_timeout, grader.limits)) as pool:
+                             initargs=(os.getpid(), os.getcwd(), dict(os.environ), grader.output_dir / "workers",
+                                       grader.course, grader.assignment_ids, grader.cell_timeout,
+                                       grader.limits)) as pool:
         for _ in range(jobs):  # the executor starts a process per submitted task, up to `jobs`
             pool.submit(int)
         yield pool
