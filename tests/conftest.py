@@ -11,12 +11,13 @@ all; `-m "not full"` the default tier.
 The suite runs in two pytest-xdist workers (`-n 2`, pyproject.toml): most tests keep one core
 busy (one kernel, or none), so a second worker uses the machine's second core. Tests go to the
 workers in groups (`worker_group`), each group whole to one worker, so that a fixture that grades
-notebooks is built once: a module is a group, the course tier is one (it shares the released
-course and its graded batch), and so are the modules that read the toy batch. The groups are
-handed out in collection order, the kernel tiers first: the long ones start first."""
+notebooks is built once: a module is a group, the course tier's modules that read its graded
+batch are one, and so are the modules that read the toy batch. The groups are handed out in
+collection order, the kernel tiers first: the long ones start first."""
 import csv
 import hashlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,12 +28,16 @@ from autograder.course import REFERENCES_DIR, REPO_ROOT, Course
 TESTS = Path(__file__).resolve().parent
 KERNEL_TIERS = ("grading", "course", "full")
 TOY_BATCH_MODULES = ("tests/grading/test_grade_mechanics.py", "tests/grading/test_distributed.py")  # toy_graded
+# The course tier's modules that do not read course_batch: each a group of its own, so that the
+# other worker runs them while one grades the batch.
+COURSE_MODULES_ALONE = ("tests/course/test_check_audit.py", "tests/course/test_release.py",
+                        "tests/course/test_student_kit.py")
 
 
 def worker_group(nodeid):
     """The group of tests (by node id) that one pytest-xdist worker runs whole."""
     module = nodeid.split("::")[0]
-    if module.startswith("tests/course/"):
+    if module.startswith("tests/course/") and module not in COURSE_MODULES_ALONE:
         return "tests/course"
     return "toy_graded" if module in TOY_BATCH_MODULES else module
 
@@ -154,17 +159,27 @@ def released_course(tmp_path_factory, requires_cifar):
 
 
 @pytest.fixture(scope="session")
-def course_batch(released_course, tmp_path_factory):
+def committed_course(tmp_path_factory, requires_cifar):
+    """This repository's course on the reduced data size, with a copy of the committed release
+    (tests/course/test_release.py checks that it equals a fresh one): what an instructor grades
+    with, at no release's cost."""
+    assignments = tmp_path_factory.mktemp("committed") / "assignments"
+    shutil.copytree(REPO_ROOT / "assignments", assignments)
+    return Course(REPO_ROOT / "solutions", assignments, REFERENCES_DIR, "small")
+
+
+@pytest.fixture(scope="session")
+def course_batch(committed_course, tmp_path_factory):
     """The suite's one graded batch of real assignments (tests/support/assignment1_batch.py),
     graded in one `grade` call with two workers; returns reports, grades.csv rows and folders."""
     from autograder.grading.batch import grade
     from tests.support.assignment1_batch import CELL_TIMEOUT, write_course_batch
     root = tmp_path_factory.mktemp("course_batch")
     batch, output = root / "batch", root / "graded"
-    students = write_course_batch(released_course, batch, output)
-    reports = grade(released_course, batch, output, released_course.assignment_ids(), cell_timeout=CELL_TIMEOUT,
+    students = write_course_batch(committed_course, batch, output)
+    reports = grade(committed_course, batch, output, committed_course.assignment_ids(), cell_timeout=CELL_TIMEOUT,
                     quiet=True, jobs=2)
     with open(output / "grades.csv") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
-    return {"course": released_course, "batch": batch, "output": output, "reports": {r.student_id: r for r in reports},
+    return {"course": committed_course, "batch": batch, "output": output, "reports": {r.student_id: r for r in reports},
             "rows": rows, **students}

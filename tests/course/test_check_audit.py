@@ -12,8 +12,8 @@ WRONG = [pytest.param(v, id=f"{A1}-{v.name}") for v in variants_for(A1) if v.kin
 
 
 @pytest.fixture(scope="module")
-def verdicts(released_course, tmp_path_factory):
-    return {v.variant.name: v for v in audit_check(released_course, A1, tmp_path_factory.mktemp("check-a1"), jobs=2)}
+def verdicts(committed_course, tmp_path_factory):
+    return {v.variant.name: v for v in audit_check(committed_course, A1, tmp_path_factory.mktemp("check-a1"), jobs=2)}
 
 
 @pytest.mark.parametrize("variant", WRONG)

@@ -1,7 +1,8 @@
 """The committed release (notebooks and known_bugs.json) equals a fresh one and gives nothing away.
 
 The fresh release is the session's (tests/conftest.py, `released_course`: every assignment
-released into a temporary folder, which the suite's graded batch then uses)."""
+released into a temporary folder). The suite's graded batch uses a copy of the committed one
+(`committed_course`), which these tests show to be the same."""
 import json
 
 import pytest
