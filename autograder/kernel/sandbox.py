@@ -23,8 +23,8 @@ Without a working bwrap the grader still grades (the verdicts are decided outsid
 either way, see autograder/judging/verdicts.py) but warns that student code can read and write
 whatever the grader's user can; without cgroups it says so once and falls back to rlimits.
 """
-import atexit
 import functools
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -212,14 +212,20 @@ def system_mounts():
     return args
 
 
+FONT_COPIES_PREFIX = "autograder-fonts-"
+
+
 @functools.cache
 def font_lists():
     """Private copies of matplotlib's font lists from the grader's cache, made once per process
-    (other programs may rewrite the cache while kernels start)."""
+    (other programs may rewrite the cache while kernels start), in a temporary folder named after
+    the process, removed when it exits."""
     home_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
     folder = Path(os.environ.get("MPLCONFIGDIR") or home_cache)
-    copies = Path(tempfile.mkdtemp(prefix="autograder-fonts-"))
-    atexit.register(shutil.rmtree, copies, True)
+    copies = Path(tempfile.mkdtemp(prefix=f"{FONT_COPIES_PREFIX}{os.getpid()}-"))
+    # A --jobs worker ends with os._exit, which skips atexit; multiprocessing runs its finalizers
+    # there, and through atexit in any other process.
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(copies), True), exitpriority=0)
     for font_list in sorted(folder.glob("fontlist-v*.json")) if folder.is_dir() else []:
         shutil.copyfile(font_list, copies / font_list.name)
     return sorted(copies.iterdir())

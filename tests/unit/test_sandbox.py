@@ -229,3 +229,24 @@ def test_a_process_imports_the_graders_own_packages_without_their_install(workin
     assert run.returncode == 0, run.stderr
     files = [Path(line) for line in run.stdout.split()]
     assert files == [REPO_ROOT / "autograder" / "__init__.py", REPO_ROOT / "coursekit" / "__init__.py"]
+
+
+def font_copies_of_a_child(config_dir, queue):
+    os.environ["MPLCONFIGDIR"] = config_dir
+    queue.put(str(sandbox.font_lists()[0].parent))
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_a_worker_process_removes_its_copies_of_the_font_lists(method, tmp_path):
+    """A --jobs worker (a multiprocessing child, which ends without atexit) leaves no folder behind."""
+    import multiprocessing
+    (tmp_path / "fontlist-v390.json").write_text("{}")
+    context = multiprocessing.get_context(method)
+    queue = context.Queue()
+    child = context.Process(target=font_copies_of_a_child, args=(str(tmp_path), queue))
+    child.start()
+    folder = Path(queue.get(timeout=60))
+    child.join(60)
+    assert child.exitcode == 0
+    assert folder.name.startswith(f"{sandbox.FONT_COPIES_PREFIX}{child.pid}-")
+    assert not folder.exists(), "the worker left its copies of the font lists behind"
