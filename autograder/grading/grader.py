@@ -3,13 +3,14 @@
 A submission travels one straight line, each stage once:
 1. repair: its notebooks, repaired (notebook_repair.py), go where nbgrader looks;
 2. run: nbgrader autograde runs them in the sandboxed kernel (kernel/), restoring
-   deleted test cells and overwriting edited ones, with a per-cell timeout;
+   deleted test cells and overwriting edited ones, with a per-cell timeout; meanwhile the
+   judge runner (judge_runner.py, a sandboxed process of its own) runs the hidden cases on
+   the student's definitions from the repaired copy, which no kernel can write;
 3. read: the test cells' outcomes (results.py) and the state records the test cells
    sent on the kernel channel (kernel/record_channel.py);
-4. judge: every part's verdict outside the kernel (judgement.py): hidden cases in the
-   judge runner on the student's definitions (judge_runner.py; the runner's process is
-   started before step 2, so it is ready when the notebook has run, and gets the student's
-   code only then), state parts from their records; then the dependency rerun's decision
+4. judge: every part's verdict outside the kernel (judgement.py): hidden cases from the
+   runner's outcomes, state parts from their records (recomputed in the runner where they
+   are a function of the student's functions); then the dependency rerun's decision
    (dependencies.py);
 5. write: one gradebook write of every part's score, from the verdicts (gradebook.py).
 The batch (batch.py) reads the submissions and writes the reports.
@@ -23,12 +24,13 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
                                     SaveAutoGrades)
 
-from autograder.cases import state_parts_for
+from autograder.cases import parts_for, state_parts_for
 from autograder.grading.dependencies import RerunContext, count_bugs_once
 from autograder.grading.failures import failure_reason, notebook_notes
 from autograder.grading.gradebook import gradebook_scores, record_scores, record_verdicts, with_driver
 from autograder.grading.intake import IntakeLimits, collect_submissions, open_batch
-from autograder.grading.judge_runner import JudgeRunner, RunnerUnavailable, needs_runner, submission_definitions
+from autograder.grading.judge_runner import (BackgroundCases, JudgeRunner, RunnerUnavailable, needs_runner,
+                                             submission_definitions)
 from autograder.grading.judgement import judge_parts, read_state_records
 from autograder.grading.notebook_repair import NotebookDamaged, repair_file
 from autograder.grading.preprocessors import StderrIsNotFailure
@@ -133,19 +135,21 @@ class Grader:
         """{grade_id: (auto_score, manual_score)} of one graded notebook ({} if not graded)."""
         return gradebook_scores(self.db_url, submission, notebook)
 
-    def run(self, submission):
-        """Repair and autograde a submission's notebooks; return (failure reason or None, notes)."""
+    def run(self, submission, runners, stack):
+        """Repair and autograde a submission's notebooks, their hidden cases judged meanwhile in
+        `runners` (launch_runners); return (failure reason or None, notes, {notebook: BackgroundCases})."""
         notes = list(submission.notes)
         if submission.notebooks:
             notes += self.stage(submission)
             shutil.rmtree(self.records_dir / submission.student_id / submission.assignment_id, ignore_errors=True)
         if not set(submission.notebooks) - set(submission.problems):
             record_scores(self.db_url, submission, self.parts[submission.assignment_id], {})
-            return None, notes
+            return None, notes, {}
+        cases = self.judge_cases(submission, runners, stack)
         outcome = self.api.autograde(submission.assignment_id, submission.student_id)
         if self.session.infrastructure_failures:
             raise NotGraded(self.session.infrastructure_failures[0])
-        return (None if outcome["success"] else f"grading failed: {failure_reason(outcome)}"), notes
+        return (None if outcome["success"] else f"grading failed: {failure_reason(outcome)}"), notes, cases
 
     def launch_runners(self, submission, stack):
         """{notebook: JudgeRunner}, entered on `stack` now (without the student's code), for the
@@ -156,24 +160,36 @@ class Grader:
                 if notebook in submission.notebooks
                 and needs_runner(submission.assignment_id, [part for part, _, _ in notebook_parts])}
 
-    def give_definitions(self, runner, submission, notebook):
-        """Send the runner the student's definitions, from the staged submission (which no kernel
+    def definitions(self, submission, notebook):
+        """The student's definitions of one notebook, from the staged submission (which no kernel
         can write), locked cells as released."""
         submitted = self.course_root / "submitted" / submission.student_id / submission.assignment_id
         released = nbformat.read(str(self.course_root / "release" / submission.assignment_id / f"{notebook}.ipynb"),
                                  as_version=4)
-        runner.give_definitions(submission_definitions(submitted / f"{notebook}.ipynb", released))
+        return submission_definitions(submitted / f"{notebook}.ipynb", released)
 
-    def judge_notebook(self, submission, notebook, notebook_parts, runner=None):
-        """Judge and record one graded notebook with its JudgeRunner (None when no part of it needs
-        one); return (results, notes)."""
+    def judge_cases(self, submission, runners, stack):
+        """{notebook: BackgroundCases}: each staged notebook's hidden cases, started now in its runner;
+        `stack` waits for them when the submission ends early."""
+        hidden = parts_for(submission.assignment_id)
+        started = {}
+        for notebook, runner in runners.items():
+            if notebook in submission.problems:
+                continue
+            names = [part for part, _, _ in self.parts[submission.assignment_id][notebook] if part in hidden]
+            started[notebook] = BackgroundCases(runner, self.definitions(submission, notebook), names)
+            stack.callback(started[notebook].thread.join)
+        return started
+
+    def judge_notebook(self, submission, notebook, notebook_parts, runner=None, cases=None):
+        """Judge and record one graded notebook with its JudgeRunner and the BackgroundCases started
+        in it (None when no part of it needs one); return (results, notes)."""
         assignment_id = submission.assignment_id
         graded = self.graded_path(submission, notebook)
         cells, notes = cell_outcomes(graded, notebook_parts)
         recorded = read_state_records(self.records_dir, submission, notebook, state_parts_for(assignment_id))
-        if runner is not None:
-            self.give_definitions(runner, submission, notebook)
-        results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, runner)
+        outcomes = cases.result() if cases is not None else {}
+        results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, runner, outcomes)
         context = RerunContext(self.course, assignment_id, notebook, graded, first, runner, self.scratch_dir,
                                self.session)
         given_back = count_bugs_once(context, results)
@@ -190,7 +206,7 @@ class Grader:
                 runners = self.launch_runners(submission, stack)
             except RunnerUnavailable as error:
                 raise NotGraded(str(error)) from None
-            failure, notes = self.run(submission)
+            failure, notes, cases = self.run(submission, runners, stack)
             results = []
             for notebook, notebook_parts in self.parts[submission.assignment_id].items():
                 reason = submission.problems.get(notebook) or failure
@@ -201,7 +217,7 @@ class Grader:
                     continue
                 try:
                     part_results, part_notes = self.judge_notebook(submission, notebook, notebook_parts,
-                                                                   runners.get(notebook))
+                                                                   runners.get(notebook), cases.get(notebook))
                 except RunnerUnavailable as error:
                     raise NotGraded(str(error)) from None
                 results += part_results

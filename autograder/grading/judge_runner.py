@@ -1,12 +1,14 @@
 """The grader's side of the judge runner (autograder/cases/runner.py): one sandboxed process
 per graded notebook that runs the student's code on the hidden cases outside the kernel.
 
-The grader starts the runner while the notebook runs (it imports its libraries meanwhile),
-then takes the student's definitions from the repaired submitted notebook (the copy the
-grader staged, with locked cells as released; never the kernel's working copy), sends them,
-and sends one job at a time, in notebook order. What comes back is a record
-of plain numbers, read strictly here (autograder/cases/records.py); the verdicts are then
-decided in this process (autograder/judging/verdicts.py).
+The grader starts the runner before the notebook runs and gives it the student's definitions
+from the repaired submitted notebook (the copy the grader staged, with locked cells as
+released; never the kernel's working copy). The jobs of the hidden cases, which need nothing
+but those definitions, run while the notebook runs, on a thread of the grader's
+(BackgroundCases); the state parts' jobs, which need the notebook's records, after it. One job
+at a time, each kind in notebook order. What comes back is a record of plain numbers, read
+strictly here (autograder/cases/records.py); the verdicts are then decided in this process
+(autograder/judging/verdicts.py).
 
 Trusted helpers (autograder/trusted/) go with the job of the part that needs them, and only
 then, so the part a helper implements has already been judged by a child that never had it.
@@ -18,6 +20,7 @@ failure (RunnerUnavailable): the submission is not graded, not given zeros.
 import json
 import subprocess
 import tempfile
+import threading
 import time
 
 import nbformat
@@ -169,6 +172,32 @@ class JudgeRunner:
             return unpack_state(data)
         except MalformedRecord as error:
             return {ERROR_KEY: f"MalformedRecord: the recomputed values could not be read ({error})"}
+
+
+class BackgroundCases:
+    """The hidden cases of one notebook's parts, judged in its JudgeRunner on a thread while the
+    notebook runs: give the runner the definitions, then run `part_names`' cases jobs in order.
+    result() waits for them and gives {part: outcomes} (as JudgeRunner.cases gives them), or
+    raises what stopped them (RunnerUnavailable when the runner could not start)."""
+
+    def __init__(self, runner, definitions, part_names):
+        self.runner, self.outcomes, self.error = runner, {}, None
+        self.thread = threading.Thread(target=self.judge, args=(list(definitions), list(part_names)), daemon=True)
+        self.thread.start()
+
+    def judge(self, definitions, part_names):
+        try:
+            self.runner.give_definitions(definitions)
+            for part in part_names:
+                self.outcomes[part] = self.runner.cases(part)
+        except Exception as error:  # raised in the grader's thread by result()
+            self.error = error
+
+    def result(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.outcomes
 
 
 def submission_definitions(submitted_path, released_nb):

@@ -13,8 +13,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.cases.records import ERROR_KEY
 from autograder.course import Course
-from autograder.examples import perfect_notebook, released_notebook
-from autograder.grading.judge_runner import JudgeRunner
+from autograder.examples import perfect_notebook, released_notebook, with_cell_source
+from autograder.grading.judge_runner import BackgroundCases, JudgeRunner, RunnerUnavailable
 from autograder.judging.solution_code import notebook_definitions
 from autograder.judging.verdicts import judge
 from tests.support.attacks import require_sandbox
@@ -81,6 +81,31 @@ def test_a_runner_started_before_the_notebook_gets_the_code_later_and_judges_the
         assert passed, message
     with runner(["def svm_loss_naive(W, X, y, reg):\n    return 0.0, W"]) as judge_runner:
         assert not judge(COURSE, A1, "svm_loss_naive", judge_runner.cases("svm_loss_naive"))[0]
+
+
+def test_cases_judged_in_the_background_are_those_judged_in_turn():
+    # The grader judges the hidden cases on a thread while the notebook runs (BackgroundCases).
+    nb = perfect_notebook(COURSE, A1, NOTEBOOK)
+    nb = with_cell_source(nb, "svm_loss_vectorized_code", "def svm_loss_vectorized(W, X, y, reg):\n    return 0.0, W")
+    code = notebook_definitions(nb, released_notebook(COURSE, A1, NOTEBOOK))
+    parts = ["svm_loss_naive", "svm_loss_vectorized", "linear_classifier_predict"]
+    with JudgeRunner(A1, None, 60) as judge_runner:
+        background = BackgroundCases(judge_runner, code, parts).result()
+    with JudgeRunner(A1, code, 60) as judge_runner:
+        in_turn = {part: judge_runner.cases(part) for part in parts}
+    assert list(background) == parts
+    assert [judge(COURSE, A1, p, background[p])[:2] for p in parts] == [judge(COURSE, A1, p, in_turn[p])[:2]
+                                                                          for p in parts]
+    assert [judge(COURSE, A1, p, background[p])[0] for p in parts] == [True, False, True]
+
+
+def test_background_cases_whose_runner_cannot_start_say_so():
+    with JudgeRunner(A1, None, 60) as judge_runner:
+        judge_runner.process.kill()
+        judge_runner.process.wait()
+        background = BackgroundCases(judge_runner, definitions("import numpy as np"), ["svm_loss_naive"])
+        with pytest.raises(RunnerUnavailable, match="could not start"):
+            background.result()
 
 
 def test_a_runner_stops_at_once_whether_or_not_it_got_code():
