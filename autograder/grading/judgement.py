@@ -43,20 +43,19 @@ def usable(values):
     return values is not None and ERROR_KEY not in values
 
 
-def judge_parts(course, assignment_id, notebook_parts, cells, recorded, runner, outcomes=None):
+def judge_parts(course, assignment_id, notebook_parts, cells, recorded, runner, outcomes):
     """([PartResult], FirstRun) of one graded notebook.
 
     notebook_parts: [(part, grade_id, points)] in notebook order; cells: {part: (passed,
     message)} of its test cells; recorded: read_state_records(); runner: a JudgeRunner with the
     student's definitions (None when no part needs one); outcomes: {part: outcomes of its hidden
-    cases} judged already (judge_runner.BackgroundCases); the runner judges the others.
+    cases}, for every part with hidden cases (judge_runner.BackgroundCases).
     """
     hidden, state = parts_for(assignment_id), state_parts_for(assignment_id)
-    first, results, outcomes = FirstRun(recorded), [], outcomes or {}
+    first, results = FirstRun(recorded), []
     for part, _, points in notebook_parts:
         if part in hidden:
-            verdict = cases_verdict(course, assignment_id, part,
-                                    outcomes[part] if part in outcomes else runner.cases(part))
+            verdict = cases_verdict(course, assignment_id, part, outcomes[part])
         elif part in state:
             if state[part].recompute and usable(recorded.get(part)):
                 first.recomputed[part] = runner.recompute(part)
