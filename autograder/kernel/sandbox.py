@@ -215,6 +215,40 @@ def system_mounts():
 FONT_COPIES_PREFIX = "autograder-fonts-"
 
 
+def process_exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's
+        return True
+    return True
+
+
+def remove_stale_font_copies(folder):
+    """Remove the font-list copies in `folder` that this user's processes made and left behind when
+    they ended without running their finalizers (killed, or a Dask worker stopped by its nanny):
+    those whose process no longer exists."""
+    for copies in folder.glob(f"{FONT_COPIES_PREFIX}*"):
+        pid = copies.name[len(FONT_COPIES_PREFIX):].split("-")[0]
+        try:
+            owned = copies.stat().st_uid == os.getuid()
+        except FileNotFoundError:  # another process removed it meanwhile
+            continue
+        if pid.isdigit() and owned and not process_exists(int(pid)):
+            shutil.rmtree(copies, ignore_errors=True)
+
+
+def build_font_list(folder, timeout=300):
+    """Have matplotlib write its font list into `folder` (its cache) if none is there: on a machine
+    where nothing outside the sandbox has used matplotlib yet, every kernel would otherwise search
+    the fonts again (fontconfig, which the sandbox lacks, printing errors into the notebook)."""
+    if any(folder.glob("fontlist-v*.json")):
+        return
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
+                   env={**os.environ, "MPLCONFIGDIR": str(folder)}, timeout=timeout)
+
+
 @functools.cache
 def font_lists():
     """Private copies of matplotlib's font lists from the grader's cache, made once per process
@@ -222,6 +256,8 @@ def font_lists():
     the process, removed when it exits."""
     home_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
     folder = Path(os.environ.get("MPLCONFIGDIR") or home_cache)
+    build_font_list(folder)
+    remove_stale_font_copies(Path(tempfile.gettempdir()))
     copies = Path(tempfile.mkdtemp(prefix=f"{FONT_COPIES_PREFIX}{os.getpid()}-"))
     # A --jobs worker ends with os._exit, which skips atexit; multiprocessing runs its finalizers
     # there, and through atexit in any other process.

@@ -250,3 +250,32 @@ def test_a_worker_process_removes_its_copies_of_the_font_lists(method, tmp_path)
     assert child.exitcode == 0
     assert folder.name.startswith(f"{sandbox.FONT_COPIES_PREFIX}{child.pid}-")
     assert not folder.exists(), "the worker left its copies of the font lists behind"
+
+
+def test_copies_left_by_ended_processes_are_removed_and_live_ones_kept(tmp_path):
+    """A grader killed before its finalizers ran leaves its copies; the next process that makes
+    copies removes them, and never those of a process still running."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    left = tmp_path / f"{sandbox.FONT_COPIES_PREFIX}{ended.pid}-abc"
+    live = tmp_path / f"{sandbox.FONT_COPIES_PREFIX}{os.getpid()}-def"
+    unrelated = tmp_path / "autograder-fonts-notapid"
+    for folder in (left, live, unrelated):
+        folder.mkdir()
+        (folder / "fontlist-v390.json").write_text("{}")
+    sandbox.remove_stale_font_copies(tmp_path)
+    assert not left.exists(), "the copies of a process that ended were kept"
+    assert live.exists() and unrelated.exists()
+
+
+def test_the_font_list_is_built_where_none_is():
+    """On a machine where matplotlib never ran outside the sandbox, the grader builds its font list
+    once (in its cache folder), so that no kernel has to search the fonts again."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        sandbox.build_font_list(Path(folder))
+        built = sorted(Path(folder).glob("fontlist-v*.json"))
+        assert len(built) == 1 and json.loads(built[0].read_text())["ttflist"]
+        before = built[0].stat().st_mtime_ns
+        sandbox.build_font_list(Path(folder))
+        assert built[0].stat().st_mtime_ns == before, "a font list already there is left as it is"
