@@ -6,7 +6,7 @@ It is started by the grader (autograder/grading/judge_runner.py) in a sandbox of
 empty working folder that nothing reads back), while the notebook runs, and talks to
 the grader over its standard input and output only:
 
-1. it imports the libraries notebooks use; after the notebook has run, the grader sends
+1. it imports the libraries notebooks use; when the grader has staged the submission, it sends
    the setup: the assignment and the student's definitions (imports, functions, classes
    and literal constants of the notebook, autograder/judging/solution_code.py);
 2. then one job at a time, in notebook order: a part to judge ("cases": run its hidden

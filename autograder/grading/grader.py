@@ -5,12 +5,13 @@ A submission travels one straight line, each stage once:
 2. run: nbgrader autograde runs them in the sandboxed kernel (kernel/), restoring
    deleted test cells and overwriting edited ones, with a per-cell timeout; meanwhile the
    judge runner (judge_runner.py, a sandboxed process of its own) runs the hidden cases on
-   the student's definitions from the repaired copy, which no kernel can write;
+   the student's definitions from the repaired copy, which no kernel can write, and
+   recomputes the state parts' values that are a function of the student's functions;
 3. read: the test cells' outcomes (results.py) and the state records the test cells
    sent on the kernel channel (kernel/record_channel.py);
 4. judge: every part's verdict outside the kernel (judgement.py): hidden cases from the
-   runner's outcomes, state parts from their records (recomputed in the runner where they
-   are a function of the student's functions); then the dependency rerun's decision
+   runner's outcomes, state parts from their records (checked against the runner's
+   recomputation where there is one); then the dependency rerun's decision
    (dependencies.py);
 5. write: one gradebook write of every part's score, from the verdicts (gradebook.py).
 The batch (batch.py) reads the submissions and writes the reports.
@@ -136,7 +137,7 @@ class Grader:
         return gradebook_scores(self.db_url, submission, notebook)
 
     def run(self, submission, runners, stack):
-        """Repair and autograde a submission's notebooks, their hidden cases judged meanwhile in
+        """Repair and autograde a submission's notebooks, their runner jobs run meanwhile in
         `runners` (launch_runners); return (failure reason or None, notes, {notebook: BackgroundCases})."""
         notes = list(submission.notes)
         if submission.notebooks:
@@ -169,15 +170,18 @@ class Grader:
         return submission_definitions(submitted / f"{notebook}.ipynb", released)
 
     def judge_cases(self, submission, runners, stack):
-        """{notebook: BackgroundCases}: each staged notebook's hidden cases, started now in its runner;
+        """{notebook: BackgroundCases}: each staged notebook's hidden cases and state recomputations,
+        started now in its runner;
         `stack` waits for them when the submission ends early."""
-        hidden = parts_for(submission.assignment_id)
+        hidden, state = parts_for(submission.assignment_id), state_parts_for(submission.assignment_id)
         started = {}
         for notebook, runner in runners.items():
             if notebook in submission.problems:
                 continue
-            names = [part for part, _, _ in self.parts[submission.assignment_id][notebook] if part in hidden]
-            started[notebook] = BackgroundCases(runner, self.definitions(submission, notebook), names)
+            names = [part for part, _, _ in self.parts[submission.assignment_id][notebook]]
+            started[notebook] = BackgroundCases(runner, self.definitions(submission, notebook),
+                                                [part for part in names if part in hidden],
+                                                [part for part in names if part in state and state[part].recompute])
             stack.callback(started[notebook].thread.join)
         return started
 
@@ -188,8 +192,9 @@ class Grader:
         graded = self.graded_path(submission, notebook)
         cells, notes = cell_outcomes(graded, notebook_parts)
         recorded = read_state_records(self.records_dir, submission, notebook, state_parts_for(assignment_id))
-        outcomes = cases.result() if cases is not None else {}
-        results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, runner, outcomes)
+        outcomes, recomputed = cases.result() if cases is not None else ({}, {})
+        results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, outcomes,
+                                     recomputed)
         context = RerunContext(self.course, assignment_id, notebook, graded, first, runner, self.scratch_dir,
                                self.session)
         given_back = count_bugs_once(context, results)

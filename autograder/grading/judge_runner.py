@@ -3,10 +3,11 @@ per graded notebook that runs the student's code on the hidden cases outside the
 
 The grader starts the runner before the notebook runs and gives it the student's definitions
 from the repaired submitted notebook (the copy the grader staged, with locked cells as
-released; never the kernel's working copy). The jobs of the hidden cases, which need nothing
-but those definitions, run while the notebook runs, on a thread of the grader's
-(BackgroundCases); the state parts' jobs, which need the notebook's records, after it. One job
-at a time, each kind in notebook order. What comes back is a record of plain numbers, read
+released; never the kernel's working copy). Every first-run job needs nothing but those
+definitions, so all of them run while the notebook runs, on a thread of the grader's
+(BackgroundCases): the hidden cases, then the state parts' recomputations (used only where the
+notebook's record of the part is usable). Only the dependency rerun's jobs come after the
+notebook. One job at a time, each kind in notebook order. What comes back is a record of plain numbers, read
 strictly here (autograder/cases/records.py); the verdicts are then decided in this process
 (autograder/judging/verdicts.py).
 
@@ -175,21 +176,26 @@ class JudgeRunner:
 
 
 class BackgroundCases:
-    """The hidden cases of one notebook's parts, judged in its JudgeRunner on a thread while the
-    notebook runs: give the runner the definitions, then run `part_names`' cases jobs in order.
-    result() waits for them and gives {part: outcomes} (as JudgeRunner.cases gives them), or
-    raises what stopped them (RunnerUnavailable when the runner could not start)."""
+    """The first-run jobs of one notebook, run in its JudgeRunner on a thread while the notebook
+    runs: give the runner the definitions, run `part_names`' hidden cases, then recompute the
+    values of `state_names` (state parts recomputed in the runner) with the student's functions,
+    each in notebook order. result() waits for them and gives ({part: outcomes}, {part: recomputed
+    values}), as JudgeRunner.cases and JudgeRunner.recompute give them, or raises what stopped them
+    (RunnerUnavailable when the runner could not start)."""
 
-    def __init__(self, runner, definitions, part_names):
-        self.runner, self.outcomes, self.error = runner, {}, None
-        self.thread = threading.Thread(target=self.judge, args=(list(definitions), list(part_names)), daemon=True)
+    def __init__(self, runner, definitions, part_names, state_names=()):
+        self.runner, self.outcomes, self.recomputed, self.error = runner, {}, {}, None
+        self.thread = threading.Thread(target=self.judge, args=(list(definitions), list(part_names),
+                                                                list(state_names)), daemon=True)
         self.thread.start()
 
-    def judge(self, definitions, part_names):
+    def judge(self, definitions, part_names, state_names):
         try:
             self.runner.give_definitions(definitions)
             for part in part_names:
                 self.outcomes[part] = self.runner.cases(part)
+            for part in state_names:
+                self.recomputed[part] = self.runner.recompute(part)
         except Exception as error:  # raised in the grader's thread by result()
             self.error = error
 
@@ -197,7 +203,7 @@ class BackgroundCases:
         self.thread.join()
         if self.error is not None:
             raise self.error
-        return self.outcomes
+        return self.outcomes, self.recomputed
 
 
 def submission_definitions(submitted_path, released_nb):

@@ -43,13 +43,14 @@ def usable(values):
     return values is not None and ERROR_KEY not in values
 
 
-def judge_parts(course, assignment_id, notebook_parts, cells, recorded, runner, outcomes):
+def judge_parts(course, assignment_id, notebook_parts, cells, recorded, outcomes, recomputed):
     """([PartResult], FirstRun) of one graded notebook.
 
     notebook_parts: [(part, grade_id, points)] in notebook order; cells: {part: (passed,
-    message)} of its test cells; recorded: read_state_records(); runner: a JudgeRunner with the
-    student's definitions (None when no part needs one); outcomes: {part: outcomes of its hidden
-    cases}, for every part with hidden cases (judge_runner.BackgroundCases).
+    message)} of its test cells; recorded: read_state_records(); outcomes: {part: outcomes of its
+    hidden cases}, for every part with hidden cases, and recomputed: {part: its values recomputed
+    with the student's functions}, for every state part recomputed in the runner (both from
+    judge_runner.BackgroundCases). A recomputation counts only where the record is usable.
     """
     hidden, state = parts_for(assignment_id), state_parts_for(assignment_id)
     first, results = FirstRun(recorded), []
@@ -58,7 +59,7 @@ def judge_parts(course, assignment_id, notebook_parts, cells, recorded, runner, 
             verdict = cases_verdict(course, assignment_id, part, outcomes[part])
         elif part in state:
             if state[part].recompute and usable(recorded.get(part)):
-                first.recomputed[part] = runner.recompute(part)
+                first.recomputed[part] = recomputed[part]
             verdict = state_verdict(assignment_id, part, recorded.get(part), first.recomputed.get(part))
         else:
             verdict = None

@@ -8,6 +8,7 @@ import textwrap
 import time
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -90,13 +91,34 @@ def test_cases_judged_in_the_background_are_those_judged_in_turn():
     code = notebook_definitions(nb, released_notebook(COURSE, A1, NOTEBOOK))
     parts = ["svm_loss_naive", "svm_loss_vectorized", "linear_classifier_predict"]
     with JudgeRunner(A1, None, 60) as judge_runner:
-        background = BackgroundCases(judge_runner, code, parts).result()
+        background, recomputed = BackgroundCases(judge_runner, code, parts).result()
     with JudgeRunner(A1, code, 60) as judge_runner:
         in_turn = {part: judge_runner.cases(part) for part in parts}
-    assert list(background) == parts
+    assert list(background) == parts and recomputed == {}
     assert [judge(COURSE, A1, p, background[p])[:2] for p in parts] == [judge(COURSE, A1, p, in_turn[p])[:2]
                                                                           for p in parts]
     assert [judge(COURSE, A1, p, background[p])[0] for p in parts] == [True, False, True]
+
+
+def test_state_parts_recomputed_in_the_background_are_those_recomputed_in_turn():
+    # The state parts' values are recomputed from the definitions alone, so while the notebook runs too.
+    nb = perfect_notebook(COURSE, A1, NOTEBOOK)
+    nb = with_cell_source(nb, "softmax_loss_vectorized_code",
+                          "def softmax_loss_vectorized(W, X, y, reg, penalty='l2', l1_ratio=0.5):\n"
+                          "    raise NotImplementedError()")
+    code = notebook_definitions(nb, released_notebook(COURSE, A1, NOTEBOOK))
+    state = ["sanity_initial_losses", "sanity_reg_increases_loss"]
+    with JudgeRunner(A1, None, 60) as judge_runner:
+        outcomes, background = BackgroundCases(judge_runner, code, ["svm_loss_naive"], state).result()
+    with JudgeRunner(A1, code, 60) as judge_runner:
+        in_turn = {part: judge_runner.recompute(part) for part in state}
+    assert list(outcomes) == ["svm_loss_naive"] and list(background) == state
+    assert background["sanity_reg_increases_loss"][ERROR_KEY].startswith("NotImplementedError")
+    assert background.keys() == in_turn.keys()
+    for part in state:
+        assert background[part].keys() == in_turn[part].keys()
+        for key, value in in_turn[part].items():
+            assert np.array_equal(background[part][key], value) if key != ERROR_KEY else background[part][key] == value
 
 
 def test_background_cases_whose_runner_cannot_start_say_so():
