@@ -39,7 +39,7 @@ def validation_result(verdicts):
 
 def validate(path, timeout=DEFAULT_TIMEOUT):
     """The lab extension's answer for the notebook at `path`: {"success": ..., "value": ...}."""
-    verdicts = part_verdicts(run_notebook(path, timeout), dependencies(path))
+    verdicts = part_verdicts(run_notebook(path, timeout, figures=False), dependencies(path))
     if not verdicts:
         return {"success": False, "value": NO_TEST_CELLS}
     return {"success": True, "value": validation_result(verdicts)}

@@ -33,6 +33,7 @@ from autograder.judging.verdicts import state_verdict
 from autograder.kernel.execute import LimitedNotebookClient
 from autograder.kernel.sandbox import SandboxSetupError, remove_unsafe_files
 from coursekit.cells import nbgrader_meta
+from coursekit.check import TEXT_ONLY_DISPLAYS
 
 
 def blamed_dependencies(results, depends_on, attempted):
@@ -75,9 +76,11 @@ def dependency_cell(parts, part):
 
 def execute(nb, working_dir, session, budget):
     """Run notebook node `nb` in a fresh sandboxed kernel in `working_dir`, under the session's
-    limits and the notebook's time budget; return its state records ({part: bytes})."""
+    limits and the notebook's time budget, with text-only displays (its outputs are thrown away);
+    return its state records ({part: bytes})."""
     client = LimitedNotebookClient(nb, session.limits, budget, timeout=session.cell_timeout, allow_errors=True,
                                    interrupt_on_timeout=True, kernel_name="python3",
+                                   extra_arguments=list(TEXT_ONLY_DISPLAYS),
                                    resources={"metadata": {"path": str(working_dir)}})
     client.execute()
     return client.state_records

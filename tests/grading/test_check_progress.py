@@ -65,3 +65,25 @@ def test_check_prints_each_part_before_the_notebook_has_finished(toy_course, tmp
     while (line := lines.get(timeout=WAIT)) is not None:
         rest.append(line)
     assert rest[-1].startswith("Visible tests: 2 of 2 parts pass (5 of 5 points)")
+
+
+TEXT_ONLY_CELLS = [
+    "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()",
+    "from IPython.display import display\ndisplay({'application/x-record': 'kept'}, raw=True)\nprint('printed')",
+    "raise ValueError('kept too')",
+]
+
+
+@pytest.mark.parametrize("figures", [True, False])
+def test_a_text_only_run_draws_no_figure_and_keeps_everything_else(figures, tmp_path):
+    """`check` and the dependency rerun draw no figures (nobody sees them); the rest of the outputs,
+    the grader's raw records among them, stay as they are."""
+    from coursekit.check import execute
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in TEXT_ONLY_CELLS])
+    execute(nb, tmp_path, timeout=WAIT, figures=figures)
+    figure, record, error = (cell.outputs for cell in nb.cells)
+    assert any("image/png" in out.get("data", {}) for out in figure) == figures
+    assert any(out.get("data", {}).get("text/plain", "").startswith("<Figure") for out in figure)
+    assert [out["data"] for out in record if out["output_type"] == "display_data"] == [{"application/x-record": "kept"}]
+    assert [out["text"] for out in record if out["output_type"] == "stream"] == ["printed\n"]
+    assert [(out["ename"], out["evalue"]) for out in error] == [("ValueError", "kept too")]
