@@ -113,7 +113,8 @@ def check_notebook(course, assignment_id, notebook_name, variants, folder):
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
     with kernel_environment("small"):
-        return {part: (passed, message) for part, _, passed, message in part_verdicts(run_notebook(path, figures=False))}
+        verdicts = part_verdicts(run_notebook(path, figures=False))
+    return {part: (passed, message) for part, _, passed, message in verdicts}
 
 
 def check_verdict(variant, verdicts):

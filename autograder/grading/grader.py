@@ -32,7 +32,7 @@ from autograder.grading.gradebook import gradebook_scores, record_scores, record
 from autograder.grading.intake import IntakeLimits, collect_submissions, open_batch
 from autograder.grading.judge_runner import (BackgroundCases, JudgeRunner, RunnerUnavailable, needs_runner,
                                              submission_definitions)
-from autograder.grading.judgement import judge_parts, read_state_records
+from autograder.grading.judgement import judge_parts, read_state_records, usable
 from autograder.grading.notebook_repair import NotebookDamaged, repair_file
 from autograder.grading.preprocessors import StderrIsNotFailure
 from autograder.grading.results import assignment_parts, cell_outcomes, not_graded_results, zero_results
@@ -192,7 +192,8 @@ class Grader:
         graded = self.graded_path(submission, notebook)
         cells, notes = cell_outcomes(graded, notebook_parts)
         recorded = read_state_records(self.records_dir, submission, notebook, state_parts_for(assignment_id))
-        outcomes, recomputed = cases.result() if cases is not None else ({}, {})
+        needed = lambda part: usable(recorded.get(part))
+        outcomes, recomputed = cases.result(needed) if cases is not None else ({}, {})
         results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, outcomes,
                                      recomputed)
         context = RerunContext(self.course, assignment_id, notebook, graded, first, runner, self.scratch_dir,

@@ -179,12 +179,13 @@ class BackgroundCases:
     """The first-run jobs of one notebook, run in its JudgeRunner on a thread while the notebook
     runs: give the runner the definitions, run `part_names`' hidden cases, then recompute the
     values of `state_names` (state parts recomputed in the runner) with the student's functions,
-    each in notebook order. result() waits for them and gives ({part: outcomes}, {part: recomputed
-    values}), as JudgeRunner.cases and JudgeRunner.recompute give them, or raises what stopped them
-    (RunnerUnavailable when the runner could not start)."""
+    each in notebook order. result(needed) waits for them and gives ({part: outcomes}, {part:
+    recomputed values}), as JudgeRunner.cases and JudgeRunner.recompute give them, or raises what
+    stopped them (RunnerUnavailable when the runner could not start)."""
 
     def __init__(self, runner, definitions, part_names, state_names=()):
         self.runner, self.outcomes, self.recomputed, self.error = runner, {}, {}, None
+        self.needed = lambda part: True  # until the notebook has run, every recomputation may be
         self.thread = threading.Thread(target=self.judge, args=(list(definitions), list(part_names),
                                                                 list(state_names)), daemon=True)
         self.thread.start()
@@ -195,11 +196,16 @@ class BackgroundCases:
             for part in part_names:
                 self.outcomes[part] = self.runner.cases(part)
             for part in state_names:
-                self.recomputed[part] = self.runner.recompute(part)
+                if self.needed(part):
+                    self.recomputed[part] = self.runner.recompute(part)
         except Exception as error:  # raised in the grader's thread by result()
             self.error = error
 
-    def result(self):
+    def result(self, needed=lambda part: True):
+        """Wait for the jobs; the recomputations not yet started are made only for the state parts
+        `needed` says (those whose record is usable: a notebook stopped by a hanging function costs
+        no more time here than before)."""
+        self.needed = needed
         self.thread.join()
         if self.error is not None:
             raise self.error

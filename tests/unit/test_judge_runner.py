@@ -121,6 +121,18 @@ def test_state_parts_recomputed_in_the_background_are_those_recomputed_in_turn()
             assert np.array_equal(background[part][key], value) if key != ERROR_KEY else background[part][key] == value
 
 
+def test_recomputations_not_needed_once_the_notebook_has_run_are_not_made():
+    # A state part whose record is unusable (its cell hung or failed) gets no recomputation that
+    # has not started yet: a hanging function costs its time once, as before.
+    code = notebook_definitions(perfect_notebook(COURSE, A1, NOTEBOOK), released_notebook(COURSE, A1, NOTEBOOK))
+    state = ["sanity_initial_losses", "sanity_reg_increases_loss"]
+    with JudgeRunner(A1, None, 60) as judge_runner:
+        # result() comes long before the runner has imported its libraries and taken the definitions
+        outcomes, recomputed = BackgroundCases(judge_runner, code, ["svm_loss_naive"], state).result(
+            lambda part: part == "sanity_reg_increases_loss")
+    assert list(outcomes) == ["svm_loss_naive"] and list(recomputed) == ["sanity_reg_increases_loss"]
+
+
 def test_background_cases_whose_runner_cannot_start_say_so():
     with JudgeRunner(A1, None, 60) as judge_runner:
         judge_runner.process.kill()
