@@ -333,8 +333,8 @@ def bench_isolation(data_size="small", count=20, repeat=3):
     The overhead is given twice: the whole difference, and the difference outside the notebooks'
     code cells (each run's wall time minus the time its cells took, from nbclient's timing
     metadata). The second is what the grader itself adds (kernel start in the sandbox, staging,
-    judging, the gradebook, the reports); the cells' own time moves by about a second per
-    submission between identical runs on a shared machine, which swamps the first. A sandbox
+    judging, the gradebook, the reports); the cells' own time moves by up to 2 s per submission
+    between identical runs on a shared machine (measured), which swamps the first. A sandbox
     that slowed the student's code would show in the third figure, the cells' time in the
     sandbox over their time in plain nbgrader."""
     from autograder.examples import perfect_notebook, write_submission

@@ -245,8 +245,11 @@ def build_font_list(folder, timeout=300):
     the fonts again (fontconfig, which the sandbox lacks, printing errors into the notebook)."""
     if any(folder.glob("fontlist-v*.json")):
         return
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
-                   env={**os.environ, "MPLCONFIGDIR": str(folder)}, timeout=timeout)
+    try:
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
+                       env={**os.environ, "MPLCONFIGDIR": str(folder)}, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired):  # then each kernel searches the fonts, as before
+        pass
 
 
 @functools.cache
