@@ -30,7 +30,7 @@ from autograder.grading.dependencies import RerunContext, count_bugs_once
 from autograder.grading.failures import failure_reason, notebook_notes
 from autograder.grading.gradebook import gradebook_scores, record_scores, record_verdicts, with_driver
 from autograder.grading.intake import IntakeLimits, collect_submissions, open_batch
-from autograder.grading.judge_runner import (BackgroundCases, JudgeRunner, RunnerUnavailable, needs_runner,
+from autograder.grading.judge_runner import (BackgroundJobs, JudgeRunner, RunnerUnavailable, needs_runner,
                                              submission_definitions)
 from autograder.grading.judgement import judge_parts, read_state_records, usable
 from autograder.grading.notebook_repair import NotebookDamaged, repair_file
@@ -138,7 +138,7 @@ class Grader:
 
     def run(self, submission, runners, stack):
         """Repair and autograde a submission's notebooks, their runner jobs run meanwhile in
-        `runners` (launch_runners); return (failure reason or None, notes, {notebook: BackgroundCases})."""
+        `runners` (launch_runners); return (failure reason or None, notes, {notebook: BackgroundJobs})."""
         notes = list(submission.notes)
         if submission.notebooks:
             notes += self.stage(submission)
@@ -146,11 +146,11 @@ class Grader:
         if not set(submission.notebooks) - set(submission.problems):
             record_scores(self.db_url, submission, self.parts[submission.assignment_id], {})
             return None, notes, {}
-        cases = self.judge_cases(submission, runners, stack)
+        jobs = self.start_runner_jobs(submission, runners, stack)
         outcome = self.api.autograde(submission.assignment_id, submission.student_id)
         if self.session.infrastructure_failures:
             raise NotGraded(self.session.infrastructure_failures[0])
-        return (None if outcome["success"] else f"grading failed: {failure_reason(outcome)}"), notes, cases
+        return (None if outcome["success"] else f"grading failed: {failure_reason(outcome)}"), notes, jobs
 
     def launch_runners(self, submission, stack):
         """{notebook: JudgeRunner}, entered on `stack` now (without the student's code), for the
@@ -169,8 +169,8 @@ class Grader:
                                  as_version=4)
         return submission_definitions(submitted / f"{notebook}.ipynb", released)
 
-    def judge_cases(self, submission, runners, stack):
-        """{notebook: BackgroundCases}: each staged notebook's hidden cases and state recomputations,
+    def start_runner_jobs(self, submission, runners, stack):
+        """{notebook: BackgroundJobs}: each staged notebook's hidden cases and state recomputations,
         started now in its runner;
         `stack` waits for them when the submission ends early."""
         hidden, state = parts_for(submission.assignment_id), state_parts_for(submission.assignment_id)
@@ -179,21 +179,21 @@ class Grader:
             if notebook in submission.problems:
                 continue
             names = [part for part, _, _ in self.parts[submission.assignment_id][notebook]]
-            started[notebook] = BackgroundCases(runner, self.definitions(submission, notebook),
+            started[notebook] = BackgroundJobs(runner, self.definitions(submission, notebook),
                                                 [part for part in names if part in hidden],
                                                 [part for part in names if part in state and state[part].recompute])
             stack.callback(started[notebook].thread.join)
         return started
 
-    def judge_notebook(self, submission, notebook, notebook_parts, runner=None, cases=None):
-        """Judge and record one graded notebook with its JudgeRunner and the BackgroundCases started
+    def judge_notebook(self, submission, notebook, notebook_parts, runner=None, jobs=None):
+        """Judge and record one graded notebook with its JudgeRunner and the BackgroundJobs started
         in it (None when no part of it needs one); return (results, notes)."""
         assignment_id = submission.assignment_id
         graded = self.graded_path(submission, notebook)
         cells, notes = cell_outcomes(graded, notebook_parts)
         recorded = read_state_records(self.records_dir, submission, notebook, state_parts_for(assignment_id))
         needed = lambda part: usable(recorded.get(part))
-        outcomes, recomputed = cases.result(needed) if cases is not None else ({}, {})
+        outcomes, recomputed = jobs.result(needed) if jobs is not None else ({}, {})
         results, first = judge_parts(self.course, assignment_id, notebook_parts, cells, recorded, outcomes,
                                      recomputed)
         context = RerunContext(self.course, assignment_id, notebook, graded, first, runner, self.scratch_dir,
@@ -212,7 +212,7 @@ class Grader:
                 runners = self.launch_runners(submission, stack)
             except RunnerUnavailable as error:
                 raise NotGraded(str(error)) from None
-            failure, notes, cases = self.run(submission, runners, stack)
+            failure, notes, jobs = self.run(submission, runners, stack)
             results = []
             for notebook, notebook_parts in self.parts[submission.assignment_id].items():
                 reason = submission.problems.get(notebook) or failure
@@ -223,7 +223,7 @@ class Grader:
                     continue
                 try:
                     part_results, part_notes = self.judge_notebook(submission, notebook, notebook_parts,
-                                                                   runners.get(notebook), cases.get(notebook))
+                                                                   runners.get(notebook), jobs.get(notebook))
                 except RunnerUnavailable as error:
                     raise NotGraded(str(error)) from None
                 results += part_results

@@ -5,7 +5,7 @@ The grader starts the runner before the notebook runs and gives it the student's
 from the repaired submitted notebook (the copy the grader staged, with locked cells as
 released; never the kernel's working copy). Every first-run job needs nothing but those
 definitions, so all of them run while the notebook runs, on a thread of the grader's
-(BackgroundCases): the hidden cases, then the state parts' recomputations (used only where the
+(BackgroundJobs): the hidden cases, then the state parts' recomputations (used only where the
 notebook's record of the part is usable). Only the dependency rerun's jobs come after the
 notebook. One job at a time, each kind in notebook order. What comes back is a record of plain numbers, read
 strictly here (autograder/cases/records.py); the verdicts are then decided in this process
@@ -175,7 +175,7 @@ class JudgeRunner:
             return {ERROR_KEY: f"MalformedRecord: the recomputed values could not be read ({error})"}
 
 
-class BackgroundCases:
+class BackgroundJobs:
     """The first-run jobs of one notebook, run in its JudgeRunner on a thread while the notebook
     runs: give the runner the definitions, run `part_names`' hidden cases, then recompute the
     values of `state_names` (state parts recomputed in the runner) with the student's functions,

@@ -50,7 +50,7 @@ def judge_parts(course, assignment_id, notebook_parts, cells, recorded, outcomes
     message)} of its test cells; recorded: read_state_records(); outcomes: {part: outcomes of its
     hidden cases}, for every part with hidden cases, and recomputed: {part: its values recomputed
     with the student's functions}, for every state part recomputed in the runner (both from
-    judge_runner.BackgroundCases). A recomputation counts only where the record is usable.
+    judge_runner.BackgroundJobs). A recomputation counts only where the record is usable.
     """
     hidden, state = parts_for(assignment_id), state_parts_for(assignment_id)
     first, results = FirstRun(recorded), []

@@ -46,6 +46,7 @@ from autograder.kernel import users
 from autograder.kernel.cgroups import CgroupLimits, KernelCgroup, find_hierarchies
 from autograder.kernel.kernel_env import allowlisted
 from autograder.kernel.limits import Limits, describe_size, launcher_command
+from coursekit.cifar_setup import process_is_running
 
 SANDBOX_TMP = "/tmp"
 # What a sandboxed process sees of the system, read-only: its libraries and programs, time zones,
@@ -215,16 +216,6 @@ def system_mounts():
 FONT_COPIES_PREFIX = "autograder-fonts-"
 
 
-def process_exists(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's
-        return True
-    return True
-
-
 def remove_stale_font_copies(folder):
     """Remove the font-list copies in `folder` that this user's processes made and left behind when
     they ended without running their finalizers (killed, or a Dask worker stopped by its nanny):
@@ -235,7 +226,7 @@ def remove_stale_font_copies(folder):
             owned = copies.stat().st_uid == os.getuid()
         except FileNotFoundError:  # another process removed it meanwhile
             continue
-        if pid.isdigit() and owned and not process_exists(int(pid)):
+        if pid.isdigit() and owned and int(pid) != os.getpid() and not process_is_running(int(pid)):
             shutil.rmtree(copies, ignore_errors=True)
 
 

@@ -15,7 +15,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from autograder.cases.records import ERROR_KEY
 from autograder.course import Course
 from autograder.examples import perfect_notebook, released_notebook, with_cell_source
-from autograder.grading.judge_runner import BackgroundCases, JudgeRunner, RunnerUnavailable
+from autograder.grading.judge_runner import BackgroundJobs, JudgeRunner, RunnerUnavailable
 from autograder.judging.solution_code import notebook_definitions
 from autograder.judging.verdicts import judge
 from tests.support.attacks import require_sandbox
@@ -85,13 +85,13 @@ def test_a_runner_started_before_the_notebook_gets_the_code_later_and_judges_the
 
 
 def test_cases_judged_in_the_background_are_those_judged_in_turn():
-    # The grader judges the hidden cases on a thread while the notebook runs (BackgroundCases).
+    # The grader judges the hidden cases on a thread while the notebook runs (BackgroundJobs).
     nb = perfect_notebook(COURSE, A1, NOTEBOOK)
     nb = with_cell_source(nb, "svm_loss_vectorized_code", "def svm_loss_vectorized(W, X, y, reg):\n    return 0.0, W")
     code = notebook_definitions(nb, released_notebook(COURSE, A1, NOTEBOOK))
     parts = ["svm_loss_naive", "svm_loss_vectorized", "linear_classifier_predict"]
     with JudgeRunner(A1, None, 60) as judge_runner:
-        background, recomputed = BackgroundCases(judge_runner, code, parts).result()
+        background, recomputed = BackgroundJobs(judge_runner, code, parts).result()
     with JudgeRunner(A1, code, 60) as judge_runner:
         in_turn = {part: judge_runner.cases(part) for part in parts}
     assert list(background) == parts and recomputed == {}
@@ -109,7 +109,7 @@ def test_state_parts_recomputed_in_the_background_are_those_recomputed_in_turn()
     code = notebook_definitions(nb, released_notebook(COURSE, A1, NOTEBOOK))
     state = ["sanity_initial_losses", "sanity_reg_increases_loss"]
     with JudgeRunner(A1, None, 60) as judge_runner:
-        outcomes, background = BackgroundCases(judge_runner, code, ["svm_loss_naive"], state).result()
+        outcomes, background = BackgroundJobs(judge_runner, code, ["svm_loss_naive"], state).result()
     with JudgeRunner(A1, code, 60) as judge_runner:
         in_turn = {part: judge_runner.recompute(part) for part in state}
     assert list(outcomes) == ["svm_loss_naive"] and list(background) == state
@@ -128,7 +128,7 @@ def test_recomputations_not_needed_once_the_notebook_has_run_are_not_made():
     state = ["sanity_initial_losses", "sanity_reg_increases_loss"]
     with JudgeRunner(A1, None, 60) as judge_runner:
         # result() comes long before the runner has imported its libraries and taken the definitions
-        outcomes, recomputed = BackgroundCases(judge_runner, code, ["svm_loss_naive"], state).result(
+        outcomes, recomputed = BackgroundJobs(judge_runner, code, ["svm_loss_naive"], state).result(
             lambda part: part == "sanity_reg_increases_loss")
     assert list(outcomes) == ["svm_loss_naive"] and list(recomputed) == ["sanity_reg_increases_loss"]
 
@@ -137,7 +137,7 @@ def test_background_cases_whose_runner_cannot_start_say_so():
     with JudgeRunner(A1, None, 60) as judge_runner:
         judge_runner.process.kill()
         judge_runner.process.wait()
-        background = BackgroundCases(judge_runner, definitions("import numpy as np"), ["svm_loss_naive"])
+        background = BackgroundJobs(judge_runner, definitions("import numpy as np"), ["svm_loss_naive"])
         with pytest.raises(RunnerUnavailable, match="could not start"):
             background.result()
 
